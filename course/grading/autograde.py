@@ -1,0 +1,201 @@
+"""Grade every submission of a module, one at a time or in parallel, and never stop early.
+
+Each submission goes through small steps, each able to end it with a reason:
+
+1. preflight: every expected notebook is present, is JSON, and is a valid notebook;
+2. ``nbgrader autograde`` for that one student, in its own process, with a time limit;
+3. the gradebook's score, and the failing tests' messages from the autograded notebook;
+4. ``nbgrader generate_feedback`` for that student.
+
+One broken submission ends with status ``failed`` and a reason; the others are graded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from tqdm.auto import tqdm
+
+from .coursedir import CourseDir, last_error, nbgrader
+
+GRADED, FAILED, REVIEW = "graded", "failed", "needs manual grading"
+
+SUBMISSION_TIMEOUT = 600
+"""Seconds one submission's autograde may take before it is stopped and marked failed."""
+
+
+@dataclass
+class Result:
+    """How one student's submission of one module ended."""
+
+    student: str
+    module: str
+    status: str
+    score: float | None = None
+    max_score: float | None = None
+    reason: str = ""
+    failed_tests: list[str] = field(default_factory=list)
+
+    def row(self) -> dict:
+        d = asdict(self)
+        d["failed_tests"] = "; ".join(self.failed_tests)
+        return d
+
+
+def preflight(course: CourseDir, student: str, module: str) -> str | None:
+    """Why this submission cannot be autograded, or None if it can."""
+    folder = course.submitted / student / module
+    if not folder.is_dir():
+        return f"no folder submitted/{student}/{module}"
+    for name in course.notebooks(module):
+        path = folder / f"{name}.ipynb"
+        if not path.is_file():
+            found = ", ".join(p.name for p in folder.glob("*.ipynb")) or "no notebooks"
+            return f"{name}.ipynb is missing (found: {found})"
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            return f"{name}.ipynb is not text (is it a notebook?)"
+        except json.JSONDecodeError as exc:
+            return f"{name}.ipynb is not valid JSON (line {exc.lineno}: {exc.msg})"
+        try:
+            nb = nbformat.from_dict(raw)
+            if nb.get("nbformat") != 4:
+                nb = nbformat.convert(nb, 4)
+            nbformat.validate(nb)
+        except Exception as exc:  # nbformat raises several kinds
+            msg = str(exc).splitlines()[0][:200]
+            return f"{name}.ipynb is not a valid notebook ({msg})"
+    return None
+
+
+def ensure_assignment(course: CourseDir, module: str) -> None:
+    """Record the module's source cells in the gradebook, leaving assignments/ untouched."""
+    with tempfile.TemporaryDirectory(prefix="safety-gb-") as tmp:
+        proc = nbgrader(course, "generate_assignment", module, "--force",
+                        f"--CourseDirectory.release_directory={tmp}")
+    if proc.returncode != 0:
+        raise RuntimeError(f"could not add {module} to the gradebook: {last_error(proc)}")
+
+
+def _failures(notebook: Path) -> list[str]:
+    """'grade_id: message' for each answer or test cell that errored in an autograded notebook."""
+    out = []
+    if not notebook.is_file():
+        return out
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not ((meta.get("grade") or meta.get("solution")) and cell.cell_type == "code"):
+            continue
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                msg = f"{o.get('ename')}: {o.get('evalue', '')}".splitlines()[0]
+                out.append(f"{meta.get('grade_id')}: {msg[:160]}")
+                break
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                out.append(f"{meta.get('grade_id')}: wrote to stderr (scored zero)")
+                break
+    return out
+
+
+def summarise(failures: list[str]) -> str:
+    """One short phrase per exercise that lost points, e.g. 'm00-prioritise not started'."""
+    by_exercise: dict[str, str] = {}
+    for line in failures:
+        grade_id, _, msg = line.partition(": ")
+        exercise = grade_id.removesuffix("-visible").removesuffix("-hidden")
+        ename = msg.split(":")[0]
+        if exercise not in by_exercise:
+            by_exercise[exercise] = "not started" if ename == "NotImplementedError" else ename
+    return ", ".join(f"{k} ({v})" for k, v in by_exercise.items())
+
+
+def _score(course: CourseDir, student: str, module: str):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(course.db_url) as gb:
+        sub = gb.find_submission(module, student)
+        return float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
+
+
+def grade_one(course: CourseDir, student: str, module: str,
+              timeout: float = SUBMISSION_TIMEOUT) -> Result:
+    """Autograde and give feedback to one submission; always returns a Result."""
+    problem = preflight(course, student, module)
+    if problem:
+        return Result(student, module, FAILED, reason=problem)
+    proc = nbgrader(course, "autograde", module, "--student", student, "--force",
+                    timeout=timeout)
+    if proc.returncode != 0:
+        return Result(student, module, FAILED, reason=f"autograde: {last_error(proc)}")
+    try:
+        score, max_score, manual = _score(course, student, module)
+    except Exception as exc:
+        return Result(student, module, FAILED, reason=f"no grade recorded ({exc})")
+    failed = []
+    for name in course.notebooks(module):
+        failed += _failures(course.autograded / student / module / f"{name}.ipynb")
+    fb = nbgrader(course, "generate_feedback", module, "--student", student, "--force",
+                  timeout=timeout)
+    status, reason = (REVIEW, "has manually graded answers") if manual else (GRADED, "")
+    if fb.returncode != 0:
+        reason = (reason + "; " if reason else "") + f"no feedback: {last_error(fb)}"
+    return Result(student, module, status, score, max_score, reason, failed)
+
+
+def students(course: CourseDir, module: str) -> list[str]:
+    """Students with a folder for ``module`` under submitted/, sorted."""
+    if not course.submitted.is_dir():
+        return []
+    return sorted(p.name for p in course.submitted.iterdir() if (p / module).exists())
+
+
+def grade(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: int = 1,
+          progress: bool = True, timeout: float = SUBMISSION_TIMEOUT) -> list[Result]:
+    """Grade the module's submissions (all, or the students in ``only``)."""
+    who = only or students(course, module)
+    ensure_assignment(course, module)
+    results: list[Result] = []
+    bar = tqdm(total=len(who), desc=f"grading {module}", unit="submission", disable=not progress)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for result in pool.map(lambda s: grade_one(course, s, module, timeout), who):
+            results.append(result)
+            bar.update()
+    bar.close()
+    return results
+
+
+def export(course: CourseDir, results: list[Result], path: Path | None = None) -> Path:
+    """Write the per-student status table as CSV (and nbgrader's grades.csv beside it)."""
+    path = Path(path or course.root / "grading-summary.csv")
+    with path.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(Result.__dataclass_fields__))
+        writer.writeheader()
+        for r in results:
+            writer.writerow(r.row())
+    nbgrader(course, "export", f"--CsvExportPlugin.to={course.root / 'grades.csv'}")
+    return path
+
+
+def table(results: list[Result]) -> str:
+    """A plain-text summary table, one row per submission."""
+    rows = [("student", "module", "status", "score", "reason")]
+    for r in results:
+        score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
+        why = r.reason or ("lost points: " + summarise(r.failed_tests) if r.failed_tests
+                           else "all tests passed")
+        rows.append((r.student, r.module, r.status, score, why))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = []
+    for k, row in enumerate(rows):
+        lines.append("  ".join(str(v).ljust(w) for v, w in zip(row[:4], widths)) + "  " + row[4])
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 20)
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Small pieces of the grading tools, without running nbgrader."""
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from course import selfcheck
+from course.grading import autograde, cohort
+from course.grading.coursedir import CourseDir, find_course_dir
+from course.grading.preprocessors import RedactHiddenTests
+
+
+def _meta(grade_id, *, solution=False, grade=False, points=0):
+    return {"nbgrader": {"grade_id": grade_id, "solution": solution, "grade": grade,
+                         "locked": not solution, "points": points, "schema_version": 3,
+                         "task": False}}
+
+
+@pytest.fixture
+def course(tmp_path):
+    c = CourseDir(tmp_path)
+    (c.source / "m99-demo").mkdir(parents=True)
+    nbformat.write(new_notebook(), c.source / "m99-demo" / "m99-demo.ipynb")
+    (tmp_path / "nbgrader_config.py").write_text("")
+    return c
+
+
+def _submit(course, student, text):
+    folder = course.submitted / student / "m99-demo"
+    folder.mkdir(parents=True)
+    (folder / "m99-demo.ipynb").write_text(text)
+
+
+def test_preflight_reports_each_kind_of_broken_submission(course):
+    _submit(course, "ok", nbformat.writes(new_notebook()))
+    _submit(course, "json", "{ not json")
+    _submit(course, "schema", '{"cells": 3, "nbformat": 4, "nbformat_minor": 5, "metadata": {}}')
+    (course.submitted / "renamed" / "m99-demo").mkdir(parents=True)
+    (course.submitted / "renamed" / "m99-demo" / "Copy of m99-demo.ipynb").write_text("{}")
+    (course.submitted / "binary" / "m99-demo").mkdir(parents=True)
+    (course.submitted / "binary" / "m99-demo" / "m99-demo.ipynb").write_bytes(b"\xff\xfe\x00")
+    assert autograde.preflight(course, "ok", "m99-demo") is None
+    assert "not valid JSON" in autograde.preflight(course, "json", "m99-demo")
+    assert "not a valid notebook" in autograde.preflight(course, "schema", "m99-demo")
+    assert "missing (found: Copy of m99-demo.ipynb)" in autograde.preflight(
+        course, "renamed", "m99-demo")
+    assert "not text" in autograde.preflight(course, "binary", "m99-demo")
+    assert "no folder" in autograde.preflight(course, "nobody", "m99-demo")
+    assert autograde.students(course, "m99-demo") == ["binary", "json", "ok", "renamed", "schema"]
+
+
+def test_grade_one_never_raises_on_a_broken_submission(course):
+    _submit(course, "json", "{ not json")
+    r = autograde.grade_one(course, "json", "m99-demo")
+    assert r.status == autograde.FAILED and "not valid JSON" in r.reason
+
+
+def test_summarise_names_each_exercise_once():
+    text = autograde.summarise([
+        "m00-a-visible: NotImplementedError: Replace this line",
+        "m00-a-hidden: NotImplementedError: Replace this line",
+        "m00-b-hidden: CheckFailed: Check failed: the order.",
+    ])
+    assert text == "m00-a (not started), m00-b (CheckFailed)"
+
+
+def test_answers_and_fill_round_trip():
+    src = new_notebook(cells=[
+        new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION",
+                      metadata=_meta("m99-f", solution=True)),
+        new_code_cell("assert f() == 1", metadata=_meta("m99-f-visible", grade=True)),
+    ])
+    sol = cohort.answers(src)
+    assert sol == {"m99-f": "def f():\n    return 1"}
+    student = new_notebook(cells=[new_code_cell("def f():\n    raise NotImplementedError()",
+                                                metadata=_meta("m99-f", solution=True))])
+    filled = cohort.fill(student, sol)
+    assert filled.cells[0].source == "def f():\n    return 1"
+    assert student.cells[0].source.endswith("NotImplementedError()")  # input untouched
+    assert cohort.answer_ids(filled) == ["m99-f"]
+
+
+def test_redaction_keeps_the_message_and_drops_the_test_lines():
+    cell = new_code_cell(
+        "check.done()\n### BEGIN HIDDEN TESTS\nsecret_reference = 42\n### END HIDDEN TESTS",
+        metadata=_meta("m99-f-hidden", grade=True, points=2))
+    cell.outputs = [new_output("error", ename="CheckFailed", evalue="Check failed: the order.",
+                               traceback=["  secret_reference = 42", "CheckFailed: ..."])]
+    out, _ = RedactHiddenTests().preprocess_cell(cell, {}, 0)
+    assert "secret_reference" not in out.source
+    assert out.outputs[0]["traceback"] == ["CheckFailed: Check failed: the order."]
+    only_hidden = new_code_cell("### BEGIN HIDDEN TESTS\nx = 1\n### END HIDDEN TESTS",
+                                metadata=_meta("m99-g-hidden", grade=True, points=1))
+    out, _ = RedactHiddenTests().preprocess_cell(only_hidden, {}, 0)
+    assert out.source == "# hidden tests ran here"
+
+
+def test_selfcheck_reads_exercise_status_from_outputs():
+    def err(ename, evalue):
+        return [new_output("error", ename=ename, evalue=evalue, traceback=[])]
+
+    cells = [
+        new_code_cell("a", metadata=_meta("m99-a", solution=True)),
+        new_code_cell("t", metadata=_meta("m99-a-visible", grade=True)),
+        new_code_cell("", metadata=_meta("m99-a-hidden", grade=True, points=2)),
+        new_code_cell("b", metadata=_meta("m99-b", solution=True)),
+        new_code_cell("t", metadata=_meta("m99-b-visible", grade=True)),
+        new_code_cell("c", metadata=_meta("m99-c", solution=True)),
+        new_code_cell("t", metadata=_meta("m99-c-visible", grade=True)),
+    ]
+    cells[4].outputs = err("NotImplementedError", "Replace this line")
+    cells[6].outputs = err("CheckFailed", "Check failed: the order.")
+    items = selfcheck.exercises(new_notebook(cells=cells))
+    assert [(e.grade_id, e.status) for e in items] == [
+        ("m99-a", selfcheck.PASSED), ("m99-b", selfcheck.NOT_STARTED),
+        ("m99-c", selfcheck.FAILED)]
+    assert "the order" in items[2].message
+    assert "1 of 3 exercises" in selfcheck.report(items)
+
+
+def test_find_course_dir_explains_where_it_looked(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not inside a course directory"):
+        find_course_dir(tmp_path)
+
+
+def test_table_lists_every_student():
+    rows = [autograde.Result("a", "m", autograde.GRADED, 3, 3),
+            autograde.Result("b", "m", autograde.FAILED, reason="not valid JSON")]
+    text = autograde.table(rows)
+    assert "all tests passed" in text and "not valid JSON" in text
