@@ -1,0 +1,1 @@
+"""Simulators that modules probe: seeded, CPU-only stand-ins for real systems."""
