@@ -2,7 +2,8 @@
 
     safety-course release [--check] [--module M]   regenerate assignments/ from solutions/
     safety-course check NOTEBOOK                    run your notebook, see each exercise
-    safety-course grade [--module M] [--jobs N]     autograde submitted/, feedback, CSV
+    safety-course grade [--module M] [--jobs N]     autograde submitted/ in a sandbox
+    safety-course report [--module M]               cohort figure and CSVs in reports/
     safety-course demo                              grade a synthetic cohort in a temp dir
 """
 
@@ -75,14 +76,38 @@ def cmd_grade(args) -> int:
               "Collect them first (nbgrader collect, or copy them to "
               "submitted/<student>/<module>/).", file=sys.stderr)
         return 2
+    from .grading.sandbox import Limits
+
+    limits = Limits(wall_seconds=args.timeout, cell_seconds=min(args.cell_timeout, args.timeout),
+                    memory_mb=args.memory, cpu_seconds=args.timeout)
     results = []
-    for module in modules:
-        results += autograde.grade(course, module, only=args.student or None, jobs=args.jobs,
-                                   progress=not args.quiet)
+    try:
+        for module in modules:
+            results += autograde.grade(course, module, only=args.student or None,
+                                       jobs=args.jobs, progress=not args.quiet, limits=limits,
+                                       allow_unsandboxed=args.allow_unsandboxed)
+    except autograde.GradingRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     path = autograde.export(course, results)
     _print_results(results)
     print(f"status table: {path}\nnbgrader grades: {course.root / 'grades.csv'}\n"
           f"feedback: {course.feedback}/<student>/<module>/")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from .grading import autograde, report
+
+    course = _course(args)
+    modules = args.module or [m for m in course.modules() if autograde.students(course, m)]
+    if not modules:
+        print("nothing to report: no submissions under submitted/", file=sys.stderr)
+        return 2
+    for module in modules:
+        out = report.write(course, module, into=args.out)
+        for kind, path in out.items():
+            print(f"{kind:9} {path}")
     return 0
 
 
@@ -123,7 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--module", action="append", help="only this module (repeatable)")
     g.add_argument("--student", action="append", help="only this student (repeatable)")
     g.add_argument("--jobs", type=int, default=jobs, help=f"parallel workers (default {jobs})")
+    g.add_argument("--timeout", type=int, default=900,
+                   help="wall-clock and CPU seconds per notebook (default 900)")
+    g.add_argument("--cell-timeout", type=int, default=300,
+                   help="seconds per cell before it is interrupted (default 300)")
+    g.add_argument("--memory", type=int, default=3072,
+                   help="MiB of memory per notebook's sandbox (default 3072)")
+    g.add_argument("--allow-unsandboxed", action="store_true",
+                   help="grade even if the sandbox (bubblewrap) cannot start: student code "
+                        "then runs with your rights")
     g.set_defaults(func=cmd_grade)
+
+    rp = sub.add_parser("report", help="cohort report: score distributions and statuses")
+    rp.add_argument("--module", action="append", help="only this module (repeatable)")
+    rp.add_argument("--out", type=Path, help="folder for the figure and CSVs (default reports/)")
+    rp.set_defaults(func=cmd_report)
 
     d = sub.add_parser("demo", help="grade a synthetic five-student cohort")
     d.add_argument("--module", default="m00-orientation")

@@ -15,19 +15,22 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
-from tqdm.auto import tqdm
 
 from .coursedir import CourseDir, last_error, nbgrader
+from .sandbox import Limits
 
-GRADED, FAILED, REVIEW = "graded", "failed", "needs manual grading"
+GRADED, FAILED, REVIEW = "graded", "failed", "needs review"
 
-SUBMISSION_TIMEOUT = 600
-"""Seconds one submission's autograde may take before it is stopped and marked failed."""
+SUBMISSION_TIMEOUT = 900
+"""Seconds one submission's notebook may run (wall clock) before it is stopped."""
+
+
+class GradingRefused(RuntimeError):
+    """Grading will not start; the message says why and what to do."""
 
 
 @dataclass
@@ -72,6 +75,39 @@ def preflight(course: CourseDir, student: str, module: str) -> str | None:
         except Exception as exc:  # nbformat raises several kinds
             msg = str(exc).splitlines()[0][:200]
             return f"{name}.ipynb is not a valid notebook ({msg})"
+        problem = _cells_problem(course, module, name, nb)
+        if problem:
+            return f"{name}.ipynb: {problem}"
+    return None
+
+
+def _cells_problem(course: CourseDir, module: str, name: str, nb) -> str | None:
+    """Why nbgrader could not match this notebook's cells to the source's, or None."""
+    source = course.source / module / f"{name}.ipynb"
+    if not source.is_file():
+        return None
+    ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    seen, dup = set(), []
+    for gid in ids:
+        if gid and gid in seen and gid not in dup:
+            dup.append(gid)
+        seen.add(gid)
+    if dup:
+        return (f"cell {', '.join(dup)} appears more than once (a copied cell); delete the "
+                "copy and submit again")
+    src = nbformat.read(source, as_version=4)
+    answers = [c.metadata.nbgrader["grade_id"] for c in src.cells
+               if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+    missing = [a for a in answers if a not in seen]
+    if not nb.cells and answers:
+        return "the notebook is empty"
+    if missing and len(missing) == len(answers):
+        return ("no answer cell of the assignment is in it (cells deleted, or their nbgrader "
+                "metadata stripped, e.g. by another editor); grade by hand or ask for a "
+                "resubmission")
+    if missing:
+        return (f"answer cell {', '.join(missing)} is missing (deleted, or its metadata "
+                "stripped); nbgrader cannot grade the notebook without it")
     return None
 
 
@@ -126,28 +162,18 @@ def _score(course: CourseDir, student: str, module: str):
 
 
 def grade_one(course: CourseDir, student: str, module: str,
-              timeout: float = SUBMISSION_TIMEOUT) -> Result:
-    """Autograde and give feedback to one submission; always returns a Result."""
-    problem = preflight(course, student, module)
-    if problem:
-        return Result(student, module, FAILED, reason=problem)
-    proc = nbgrader(course, "autograde", module, "--student", student, "--force",
-                    timeout=timeout)
-    if proc.returncode != 0:
-        return Result(student, module, FAILED, reason=f"autograde: {last_error(proc)}")
+              timeout: float = SUBMISSION_TIMEOUT, **options) -> Result:
+    """Autograde and give feedback to one submission; always returns a Result.
+
+    The same path as :func:`grade` (sandbox, guards, one gradebook writer) for one student.
+    """
     try:
-        score, max_score, manual = _score(course, student, module)
-    except Exception as exc:
-        return Result(student, module, FAILED, reason=f"no grade recorded ({exc})")
-    failed = []
-    for name in course.notebooks(module):
-        failed += _failures(course.autograded / student / module / f"{name}.ipynb")
-    fb = nbgrader(course, "generate_feedback", module, "--student", student, "--force",
-                  timeout=timeout)
-    status, reason = (REVIEW, "has manually graded answers") if manual else (GRADED, "")
-    if fb.returncode != 0:
-        reason = (reason + "; " if reason else "") + f"no feedback: {last_error(fb)}"
-    return Result(student, module, status, score, max_score, reason, failed)
+        return grade(course, module, only=[student], jobs=1, progress=False,
+                     timeout=timeout, **options)[0]
+    except GradingRefused:
+        raise
+    except Exception as exc:  # a Result, always
+        return Result(student, module, FAILED, reason=f"grader error: {exc}")
 
 
 def students(course: CourseDir, module: str) -> list[str]:
@@ -158,18 +184,21 @@ def students(course: CourseDir, module: str) -> list[str]:
 
 
 def grade(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: int = 1,
-          progress: bool = True, timeout: float = SUBMISSION_TIMEOUT) -> list[Result]:
-    """Grade the module's submissions (all, or the students in ``only``)."""
-    who = only or students(course, module)
-    ensure_assignment(course, module)
-    results: list[Result] = []
-    bar = tqdm(total=len(who), desc=f"grading {module}", unit="submission", disable=not progress)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for result in pool.map(lambda s: grade_one(course, s, module, timeout), who):
-            results.append(result)
-            bar.update()
-    bar.close()
-    return results
+          progress: bool = True, timeout: float | None = None,
+          limits: Limits | None = None, sandbox: bool = True,
+          allow_unsandboxed: bool = False, backup: bool = True) -> list[Result]:
+    """Grade the module's submissions (all, or the students in ``only``), ``jobs`` at a time.
+
+    Every submission runs in a private course directory in a worker process, its notebook
+    in the sandboxed kernel; the scores are then recorded here, one at a time, into the
+    course's gradebook (backed up first). Without a working sandbox this raises
+    :class:`GradingRefused`, unless ``allow_unsandboxed`` (or ``sandbox=False``) is given.
+    """
+    from . import batch
+
+    return batch.run(course, module, only=only, jobs=jobs, progress=progress,
+                     timeout=timeout, limits=limits, sandbox=sandbox,
+                     allow_unsandboxed=allow_unsandboxed, backup=backup)
 
 
 def export(course: CourseDir, results: list[Result], path: Path | None = None) -> Path:

@@ -49,7 +49,7 @@ def forest(report: pd.DataFrame, metric: str = "tpr", *, ax=None, title=None,
 
 def _roc(scores, y):
     order = np.argsort(-scores, kind="stable")
-    s, t = scores[order], y[order]
+    t = y[order]
     tp = np.concatenate([[0], np.cumsum(t)]) / max(t.sum(), 1)
     fp = np.concatenate([[0], np.cumsum(1 - t)]) / max((1 - t).sum(), 1)
     return fp, tp

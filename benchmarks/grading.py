@@ -1,0 +1,138 @@
+"""Grading throughput: ``safety-course grade`` against plain sequential ``nbgrader autograde``.
+
+Builds a synthetic cohort of N submissions of a module (full, blank, partial and
+syntax-error notebooks in turn), then grades the same cohort twice in two fresh course
+directories:
+
+1. plain nbgrader: ``nbgrader autograde <module>`` once, for every student, sequentially,
+   unsandboxed, no feedback (the baseline an instructor has today);
+2. ``safety-course grade --jobs J``: sandboxed kernels, integrity guards, feedback, the
+   status table and a gradebook backup.
+
+and reports submissions per minute, wall time and the peak memory of each run (the peak
+resident set of the whole process tree, sampled every 0.2 s), and the ratio. Usage::
+
+    .venv/bin/python benchmarks/grading.py [-n 100] [--jobs 2] [--module m00-orientation]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from course.grading import cohort, release  # noqa: E402
+from course.grading.coursedir import CourseDir, make_course_dir  # noqa: E402
+
+
+def _tree_rss_mb(root_pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MiB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            pid, ppid = int(entry.name), int(fields[1])
+            children.setdefault(ppid, []).append(pid)
+            rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            pass
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total / 2**20
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
+    """(seconds, peak MiB of the process tree, return code) of a command."""
+    env = {**os.environ}
+    env.pop("MPLBACKEND", None)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_mb(proc.pid))
+            time.sleep(0.2)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    rc = proc.wait()
+    done.set()
+    t.join()
+    return time.monotonic() - start, peak, rc
+
+
+def build(root: Path, source: CourseDir, module: str, n: int) -> CourseDir:
+    course = make_course_dir(root, source, [module])
+    release.write(course, [module])
+    kinds = cohort.submission_kinds(course, module)
+    order = ["full", "blank", "partial", "syntax-error"]
+    for i in range(n):
+        cohort.write_submission(course, f"s{i:03d}-{order[i % 4]}", module,
+                                course.notebooks(module)[0], kinds[order[i % 4]])
+    return course
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("-n", type=int, default=100, help="submissions (default 100)")
+    p.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    p.add_argument("--module", default="m00-orientation")
+    args = p.parse_args()
+    source = CourseDir(REPO)
+    bindir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory(prefix="safety-bench-") as tmp:
+        plain = build(Path(tmp) / "plain", source, args.module, args.n)
+        ours = build(Path(tmp) / "ours", source, args.module, args.n)
+        # plain nbgrader needs the assignment in its gradebook first (not timed)
+        subprocess.run([str(bindir / "nbgrader"), "generate_assignment", args.module,
+                        "--force", f"--CourseDirectory.release_directory={tmp}/rel"],
+                       cwd=plain.root, capture_output=True, check=True,
+                       env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}"})
+        print(f"{args.n} submissions of {args.module}, {args.jobs} jobs, "
+              f"{os.cpu_count()} CPUs\n")
+        t_plain, m_plain, rc1 = measure(
+            [str(bindir / "nbgrader"), "autograde", args.module, "--force"], plain.root)
+        t_ours, m_ours, rc2 = measure(
+            [str(bindir / "safety-course"), "-q", "--course", str(ours.root), "grade",
+             "--module", args.module, "--jobs", str(args.jobs)], ours.root)
+        from nbgrader.api import Gradebook
+
+        with Gradebook(plain.db_url) as gb:
+            n_plain = sum(1 for s in gb.find_assignment(args.module).submissions
+                          if s.score is not None)
+        summary = (ours.root / "grading-summary.csv").read_text().splitlines()[1:]
+        n_ours = sum(1 for ln in summary if ",graded," in ln)
+        rows = [("plain nbgrader autograde (sequential)", t_plain, m_plain, n_plain, rc1),
+                (f"safety-course grade --jobs {args.jobs}", t_ours, m_ours, n_ours, rc2)]
+        print(f"{'run':42} {'seconds':>8} {'subs/min':>9} {'peak MiB':>9} {'graded':>7}")
+        for name, t, m, n, rc in rows:
+            print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {m:9.0f} {n:7d}"
+                  + ("" if rc == 0 else f"  (exit {rc})"))
+        print(f"\nthroughput ratio (safety-course / plain): {t_plain / t_ours:.2f}x")
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

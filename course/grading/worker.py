@@ -1,0 +1,136 @@
+"""A grading worker: a long-lived process that autogrades one submission at a time.
+
+The parent (:mod:`course.grading.autograde`) starts one worker per parallel job and sends
+it jobs as JSON lines on stdin. Each job names a private course directory that the parent
+built for one student (the module's source, a gradebook holding only the assignment,
+and that student's submission). The worker runs nbgrader's own Autograde and
+GenerateFeedback converters there, in-process (importing nbgrader once per worker, not
+once per student), with the course's integrity guards in the pipeline and the student's
+notebook executed in the sandboxed kernel. It answers with one ``@@RESULT {json}`` line.
+It never writes to the course's gradebook: the parent records scores, one writer.
+
+Student code never runs in this process, only in the kernel it starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+RESULT = "@@RESULT "
+
+
+def _config(job: dict):
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,
+                                        IgnorePattern, LimitOutput, SaveAutoGrades)
+    from traitlets.config import Config
+
+    from . import nbconfig
+    from .guards import CollectGuards, InsertGuards
+
+    c = Config()
+    nbconfig.apply(c)
+    c.CourseDirectory.root = job["root"]
+    c.Execute.timeout = int(job["limits"]["cell_seconds"])
+    c.Execute.startup_timeout = 120
+    c.Autograde.autograde_preprocessors = [
+        InsertGuards, Execute, CollectGuards, IgnorePattern, ClearMetadataPreprocessor,
+        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    c.CollectGuards.report_dir = job["reports"]
+    if job["sandbox"]:
+        c.Execute.kernel_name = "safety-sandbox"
+        c.KernelManager.transport = "ipc"
+        c.AsyncKernelManager.transport = "ipc"
+        # the connection file and the unix sockets live in the job's runtime folder, the
+        # only host folder the sandbox can write to besides its working copy
+        for cls in ("KernelManager", "AsyncKernelManager"):
+            c[cls].connection_file = str(Path(job["runtime"]) / "kernel.json")
+            c[cls].ip = str(Path(job["runtime"]) / "ipc")
+    return c
+
+
+def _tail(text: str | None, n: int = 400) -> str:
+    """The most telling line of a failed nbgrader log: its last exception, else an error."""
+    import re
+
+    lines = [ln for ln in (text or "").splitlines() if ln.strip()]
+    exc = [ln.strip() for ln in lines
+           if re.match(r"^\s*[\w.]+(Error|Exception|Interrupt)(: .*)?$", ln)]
+    if exc:
+        return exc[-1][:n]
+    lines = [ln for ln in lines if "Please see the the above traceback" not in ln]
+    for marker in ("[ERROR]", "Error", "error"):
+        found = [ln for ln in lines if marker in ln]
+        if found:
+            return found[-1].strip()[:n]
+    return (lines[-1].strip() if lines else "")[:n]
+
+
+def run_job(job: dict) -> dict:
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from . import sandbox
+
+    started = time.monotonic()
+    os.environ["JUPYTER_PATH"] = job["kernels"]
+    os.environ["JUPYTER_RUNTIME_DIR"] = job["runtime"]
+    os.environ.pop("MPLBACKEND", None)
+    if job["sandbox"]:
+        sandbox.kernelspec(Path(job["kernels"]), uid=job.get("uid"), runtime=job["runtime"],
+                           limits=sandbox.Limits(**job["limits"]))
+    c = _config(job)
+    api = NbGraderAPI(CourseDirectory(config=c), config=c)
+    result: dict = {"student": job["student"]}
+    ag = api.autograde(job["module"], job["student"], force=True, create=True)
+    result["autograde_ok"] = bool(ag.get("success"))
+    result["autograde_error"] = "" if ag.get("success") else _tail(
+        (ag.get("error") or "") + "\n" + (ag.get("log") or ""))
+    result["autograde_log"] = (ag.get("log") or "")[-4000:]
+    if result["autograde_ok"]:
+        fb = api.generate_feedback(job["module"], job["student"], force=True)
+        result["feedback_ok"] = bool(fb.get("success"))
+        result["feedback_error"] = "" if fb.get("success") else _tail(
+            (fb.get("error") or "") + "\n" + (fb.get("log") or ""))
+    statuses = []
+    for path in sorted(Path(job["runtime"]).glob(f"{sandbox.STATUS_PREFIX}*.json")):
+        try:
+            statuses.append(json.loads(path.read_text()))
+        except ValueError:
+            pass
+    result["sandbox_status"] = statuses
+    guards = {}
+    for path in sorted(Path(job["reports"]).glob("*.json")):
+        guards[path.stem.split("__", 1)[-1]] = json.loads(path.read_text())
+    result["guards"] = guards
+    result["seconds"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def serve() -> None:
+    out = sys.stdout
+    sys.stdout = sys.stderr  # nothing but results on the real stdout
+    import nbgrader.apps  # noqa: F401  (the slow import, once)
+    out.write("@@READY\n")
+    out.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        try:
+            result = run_job(job)
+        except BaseException as exc:  # report, never die on a job
+            result = {"student": job.get("student"), "autograde_ok": False,
+                      "autograde_error": f"grader error: {type(exc).__name__}: {exc}",
+                      "trace": traceback.format_exc()[-3000:]}
+        out.write(RESULT + json.dumps(result) + "\n")
+        out.flush()
+
+
+if __name__ == "__main__":
+    serve()

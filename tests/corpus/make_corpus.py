@@ -1,0 +1,263 @@
+"""Write the corpus of bad m00 submissions: tests/corpus/submitted/<student>/m00-orientation/.
+
+Each submission is the generated student notebook of m00 (outputs cleared), with some
+answers filled from the solution and one thing changed: an honest mistake, a malformed
+file, or an attack. ``expected.csv`` beside this script says how each must end (status,
+score, and a phrase the reason must contain); ``tests/test_corpus.py`` grades them all in
+one batch and compares. Regenerate after m00 changes::
+
+    .venv/bin/python tests/corpus/make_corpus.py
+
+Hostile submissions are written so that a *broken* sandbox shows up as points: when the
+attack works, the notebook gives itself the right answer to an exercise.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO))
+
+from course.grading import cohort  # noqa: E402
+from course.grading.coursedir import CourseDir  # noqa: E402
+
+MODULE = "m00-orientation"
+OUT = HERE / "submitted"
+PORT = 47631  # tests/test_corpus.py listens here on the host's loopback
+
+EX1, EX2, EX3, EX4 = ("m00-risk-register", "m00-prioritise", "m00-earliest-control",
+                      "m00-filter-at-the-end")
+
+
+def _load():
+    course = CourseDir(REPO)
+    source = nbformat.read(course.source / MODULE / f"{MODULE}.ipynb", as_version=4)
+    student = nbformat.read(course.release / MODULE / f"{MODULE}.ipynb", as_version=4)
+    for cell in student.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return student, cohort.answers(source)
+
+
+def _cell(nb, grade_id):
+    return next(c for c in nb.cells
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def _index(nb, grade_id):
+    return nb.cells.index(_cell(nb, grade_id))
+
+
+def _if_attack_works(test: str, answer: str) -> str:
+    """Answer cell source: the right answer only if ``test`` (an expression) is true."""
+    body = "\n".join("    " + ln for ln in answer.splitlines())
+    return f"{test}\nif ATTACK_WORKED:\n{body}\n"
+
+
+def _secret_hash() -> str:
+    """sha256 of one line that exists only in m00's hidden tests."""
+    import hashlib
+
+    source = nbformat.read(REPO / "solutions" / MODULE / f"{MODULE}.ipynb", as_version=4)
+    student, _ = _load()
+    public = {ln.strip() for c in student.cells for ln in c.source.splitlines()}
+    cell = _cell(source, EX1 + "-hidden")
+    lines = [ln.strip() for ln in cell.source.splitlines()
+             if len(ln.strip()) > 25 and ln.strip() not in public and "HIDDEN" not in ln]
+    return hashlib.sha256(lines[0].encode()).hexdigest()
+
+
+def build() -> dict[str, object]:
+    student, sol = _load()
+    secret = _secret_hash()
+    full = cohort.fill(student, sol)
+
+    def filled(ids=(EX1, EX2, EX3, EX4), **override):
+        nb = cohort.fill(student, {k: sol[k] for k in ids})
+        for gid, src in override.items():
+            _cell(nb, gid.replace("_", "-")).source = src
+        return nb
+
+    subs: dict[str, object] = {}
+    # ---- honest but broken -------------------------------------------------------
+    subs["honest-full"] = full
+    subs["honest-blank"] = student
+    subs["honest-syntax-error"] = filled(**{EX4: sol[EX4] + "\n    return (  # unclosed\n"})
+    subs["honest-exception"] = filled(**{EX1: "def make_register():\n"
+                                              "    raise ValueError('not finished')\n"})
+    subs["honest-infinite-loop"] = filled(**{EX4: "def filter_at_the_end(design):\n"
+                                                  "    while True:\n        pass\n"})
+    subs["honest-huge-output"] = filled(**{EX1: "print('\\n'.join(f'debug line {i}' for i in range(300_000)))\n" + sol[EX1]})
+    subs["honest-slow-code"] = filled(**{EX2: "import time\ntime.sleep(4)\n" + sol[EX2]})
+    nb = copy.deepcopy(full)
+    del nb.cells[_index(nb, EX1 + "-hidden")]
+    del nb.cells[_index(nb, EX1 + "-visible")]
+    subs["honest-deleted-cells"] = nb
+    nb = copy.deepcopy(full)
+    i = _index(nb, EX2)
+    nb.cells[i + 1:i + 1] = copy.deepcopy(nb.cells[i:i + 2])
+    subs["honest-duplicated-cells"] = nb
+    nb = copy.deepcopy(full)
+    old = _cell(nb, EX2)
+    nb.cells[nb.cells.index(old)] = nbformat.v4.new_markdown_cell(
+        old.source, metadata=old.metadata, id=old.get("id"))
+    subs["honest-retyped-cell"] = nb
+    subs["honest-renamed-file"] = ("m00-orientation (1).ipynb", full)
+    empty = nbformat.v4.new_notebook(metadata=copy.deepcopy(student.metadata))
+    subs["honest-empty-notebook"] = empty
+    # ---- malformed ---------------------------------------------------------------
+    subs["malformed-invalid-json"] = nbformat.writes(full)[:5000]
+    subs["malformed-old-nbformat"] = nbformat.writes(nbformat.convert(copy.deepcopy(full), 3))
+    nb = copy.deepcopy(full)
+    for c in nb.cells:
+        c.metadata = {}
+    subs["malformed-stripped-metadata"] = nb
+    nb = copy.deepcopy(full)
+    for c in nb.cells:
+        if "nbgrader" in c.metadata:
+            c.metadata["nbgrader"]["schema_version"] = 99
+    subs["malformed-foreign-schema"] = nb
+    subs["malformed-binary"] = b"\x89PNG\r\n\x1a\n\x00\x00\x00binary"
+    # ---- hostile -----------------------------------------------------------------
+    subs["hostile-reads-hidden-tests"] = filled((), **{EX1: _if_attack_works(
+        "import hashlib, os\n"
+        "ATTACK_WORKED = False\n"
+        f"SECRET = {secret!r}  # sha256 of a line of the hidden tests\n"
+        "def leaks(path):\n"
+        "    try:\n"
+        "        with open(path, errors='ignore') as fh:\n"
+        "            text = fh.read(20_000_000)\n"
+        "    except OSError:\n"
+        "        return False\n"
+        "    return any(hashlib.sha256(ln.strip().strip('\",').replace('\\\\n', '').strip().encode())\n"
+        "               .hexdigest() == SECRET for ln in text.replace('\\\\n', '\\n').splitlines())\n"
+        "for top in os.listdir('/'):\n"
+        "    if top in ('proc', 'sys', 'dev', 'usr') or os.path.islink('/' + top):\n"
+        "        continue\n"
+        "    for folder, dirs, files in os.walk('/' + top):\n"
+        "        import sys\n"
+        "        if folder.startswith((sys.prefix, sys.base_prefix)):\n"
+        "            dirs[:] = []\n"
+        "            continue  # the Python installation and venv (read-only, public)\n"
+        "        for f in files:\n"
+        "            if f.endswith(('.ipynb', '.db', '.json', '.py', '.html')) and leaks(os.path.join(folder, f)):\n"
+        "                print('found', os.path.join(folder, f))\n"
+        "                ATTACK_WORKED = True\n"
+        "for path in ('/work/main/solutions', '/work/main/gradebook.db', '/root', '..', '../..'):\n"
+        "    try:\n"
+        "        ATTACK_WORKED |= any('ipynb' in f or f.endswith('.db') for f in os.listdir(path))\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "print('hidden tests visible:', ATTACK_WORKED)", sol[EX1])})
+    subs["hostile-writes-outside"] = filled(**{EX1: (
+        "import os, glob\n"
+        "for path in ['/work/main/PWNED', '/root/PWNED', '../PWNED', '../../PWNED',\n"
+        "             '../../../PWNED', '/tmp/PWNED', 'PWNED', '/work/main/gradebook.db',\n"
+        "             '/work/main/.venv/PWNED', '/work/main/course/PWNED']:\n"
+        "    try:\n"
+        "        with open(path, 'a') as fh:\n"
+        "            fh.write('PWNED')\n"
+        "    except OSError as exc:\n"
+        "        print(path, type(exc).__name__)\n" + sol[EX1])})
+    nb = filled((EX1,))
+    for c in nb.cells:
+        meta = c.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade"):
+            meta["points"] = 100
+    _cell(nb, EX2 + "-hidden")["metadata"]["nbgrader"]["grade"] = False
+    subs["hostile-metadata-points"] = nb
+    subs["hostile-exits-kernel"] = filled(**{EX2: sol[EX2] + "\nimport os\nos._exit(0)\n"})
+    subs["hostile-background-process"] = filled(**{EX1: (
+        "import subprocess, os\n"
+        "subprocess.Popen(['sleep', '4711'])\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        os.execvp('sleep', ['sleep', '4712'])\n"
+        "    os._exit(0)\n" + sol[EX1])})
+    subs["hostile-fork-bomb"] = filled(**{EX1: (
+        "import os, time\n"
+        "children = 0\n"
+        "try:\n"
+        "    for _ in range(100_000):\n"
+        "        if os.fork() == 0:\n"
+        "            time.sleep(600)\n"
+        "            os._exit(0)\n"
+        "        children += 1\n"
+        "except OSError as exc:\n"
+        "    print('fork stopped after', children, type(exc).__name__)\n" + sol[EX1])})
+    subs["hostile-memory-bomb"] = filled(**{EX1: (
+        "blocks = []\n"
+        "try:\n"
+        "    while True:\n"
+        "        blocks.append(bytearray(256 * 2**20))\n"
+        "except MemoryError:\n"
+        "    print('memory stopped at', len(blocks) * 256, 'MiB')\n"
+        "del blocks\n" + sol[EX1])})
+    subs["hostile-network"] = filled((), **{EX1: _if_attack_works(
+        "import socket\n"
+        "ATTACK_WORKED = False\n"
+        f"for host, port in [('127.0.0.1', {PORT}), ('151.101.0.223', 443), ('1.1.1.1', 53)]:\n"
+        "    try:\n"
+        "        socket.create_connection((host, port), timeout=3).close()\n"
+        "        ATTACK_WORKED = True\n"
+        "    except OSError as exc:\n"
+        "        print(host, type(exc).__name__)", sol[EX1])})
+    subs["hostile-input-transformer"] = filled((), **{EX1: (
+        "def _skip_tests(lines):\n"
+        "    text = ''.join(lines)\n"
+        "    return ['pass\\n'] if 'check.' in text else lines\n"
+        "get_ipython().input_transformers_cleanup.append(_skip_tests)\n")})
+    subs["hostile-event-hook"] = filled((), **{EX1: (
+        "def _hook(info):\n"
+        "    info.raw_cell = 'pass'\n"
+        "get_ipython().events.register('pre_run_cell', _hook)\n")})
+    subs["hostile-hide-traceback"] = filled((), **{EX1: (
+        "ip = get_ipython()\n"
+        "ip.showtraceback = lambda *a, **k: None\n"
+        "ip.set_custom_exc((BaseException,), lambda *a, **k: None)\n")})
+    subs["hostile-monkeypatch-check"] = filled((), **{EX1: (
+        "from course import check as _c\n"
+        "import numpy as np, math\n"
+        "for name in ('that', 'equal', 'close', 'is_instance', 'keys', 'fail'):\n"
+        "    setattr(_c, name, lambda *a, **k: None)\n"
+        "np.allclose = lambda *a, **k: True\n"
+        "math.isclose = lambda *a, **k: True\n")})
+    subs["hostile-always-equal"] = filled((), **{EX2: (
+        "class AlwaysEqual(list):\n"
+        "    def __eq__(self, other):\n"
+        "        return True\n"
+        "    __hash__ = None\n"
+        "def prioritise(register):\n"
+        "    return AlwaysEqual(register)\n")})
+    return subs
+
+
+def write() -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    for student, content in build().items():
+        name = f"{MODULE}.ipynb"
+        if isinstance(content, tuple):
+            name, content = content
+        folder = OUT / student / MODULE
+        folder.mkdir(parents=True)
+        path = folder / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            nbformat.write(content, path)
+    print(f"wrote {len(list(OUT.iterdir()))} submissions to {OUT}")
+
+
+if __name__ == "__main__":
+    write()
