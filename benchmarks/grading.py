@@ -9,7 +9,8 @@ directories:
 2. ``safety-course grade --jobs J``: sandboxed kernels, integrity guards, feedback, the
    status table and a gradebook backup.
 
-and reports submissions per minute, wall time and the peak memory of each run (the peak
+and reports submissions per minute, wall time, CPU seconds per submission (the whole
+machine's busy time: run it on an idle machine), the peak memory of each run (the peak
 resident set of the whole process tree, sampled every 0.2 s), and the ratio. Usage::
 
     .venv/bin/python benchmarks/grading.py [-n 100] [--jobs 2] [--module m00-orientation]
@@ -57,11 +58,21 @@ def _tree_rss_mb(root_pid: int) -> float:
     return total / 2**20
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
-    """(seconds, peak MiB of the process tree, return code) of a command."""
+def _busy_seconds() -> float:
+    """CPU seconds this machine has spent busy (all cores, all processes) since boot.
+    Sandboxed kernels are reaped outside the command's process tree, so their CPU time
+    is counted here rather than with getrusage; run on an otherwise idle machine."""
+    with open("/proc/stat") as fh:
+        ticks = [int(v) for v in fh.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int, float]:
+    """(seconds, peak MiB of the process tree, return code, busy CPU seconds) of a command."""
     env = {**os.environ}
     env.pop("MPLBACKEND", None)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    busy = _busy_seconds()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -79,7 +90,7 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     rc = proc.wait()
     done.set()
     t.join()
-    return time.monotonic() - start, peak, rc
+    return time.monotonic() - start, peak, rc, _busy_seconds() - busy
 
 
 def build(root: Path, source: CourseDir, module: str, n: int) -> CourseDir:
@@ -111,9 +122,9 @@ def main() -> int:
                        env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}"})
         print(f"{args.n} submissions of {args.module}, {args.jobs} jobs, "
               f"{os.cpu_count()} CPUs\n")
-        t_plain, m_plain, rc1 = measure(
+        t_plain, m_plain, rc1, cpu_plain = measure(
             [str(bindir / "nbgrader"), "autograde", args.module, "--force"], plain.root)
-        t_ours, m_ours, rc2 = measure(
+        t_ours, m_ours, rc2, cpu_ours = measure(
             [str(bindir / "safety-course"), "-q", "--course", str(ours.root), "grade",
              "--module", args.module, "--jobs", str(args.jobs)], ours.root)
         from nbgrader.api import Gradebook
@@ -123,12 +134,15 @@ def main() -> int:
                           if s.score is not None)
         summary = (ours.root / "grading-summary.csv").read_text().splitlines()[1:]
         n_ours = sum(1 for ln in summary if ",graded," in ln)
-        rows = [("plain nbgrader autograde (sequential)", t_plain, m_plain, n_plain, rc1),
-                (f"safety-course grade --jobs {args.jobs}", t_ours, m_ours, n_ours, rc2)]
-        print(f"{'run':42} {'seconds':>8} {'subs/min':>9} {'peak MiB':>9} {'graded':>7}")
-        for name, t, m, n, rc in rows:
-            print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {m:9.0f} {n:7d}"
-                  + ("" if rc == 0 else f"  (exit {rc})"))
+        rows = [("plain nbgrader autograde (sequential)", t_plain, m_plain, n_plain, rc1,
+                 cpu_plain),
+                (f"safety-course grade --jobs {args.jobs}", t_ours, m_ours, n_ours, rc2,
+                 cpu_ours)]
+        print(f"{'run':42} {'seconds':>8} {'subs/min':>9} {'CPU s/sub':>10} {'peak MiB':>9} "
+              f"{'graded':>7}")
+        for name, t, m, n, rc, cpu in rows:
+            print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {cpu / args.n:10.2f} {m:9.0f} "
+                  f"{n:7d}" + ("" if rc == 0 else f"  (exit {rc})"))
         print(f"\nthroughput ratio (safety-course / plain): {t_plain / t_ours:.2f}x")
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -174,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.func in (cmd_grade, cmd_demo, cmd_report):
+        from .grading import fast_imports
+
+        fast_imports()
     try:
         return args.func(args)
     except FileNotFoundError as exc:

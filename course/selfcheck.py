@@ -78,6 +78,7 @@ def run(path: str | os.PathLike, *, timeout: int = 300, progress: bool = True):
     except Exception as exc:
         raise ValueError(f"{path} is not a readable notebook: {exc}") from exc
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["NBGRADER_EXECUTION"] = "validate"  # as nbgrader's Validate: explorers are skipped
     client = NotebookClient(nb, timeout=timeout, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent.resolve())}},
                             kernel_name="python3", env=env)

@@ -5,3 +5,13 @@ this package adds what instructors otherwise script by hand: checking that assig
 matches generation, grading a batch where one broken submission never stops the rest, a
 status per student, and hidden tests removed from feedback.
 """
+
+
+def fast_imports() -> None:
+    """Skip importing ``rfc3987_syntax`` in grading processes. jsonschema loads it, when
+    installed, only to check the "iri" string format, which no notebook schema uses, and
+    it builds a parser at import: about 2 s of every process that imports nbformat. Call
+    before anything imports jsonschema."""
+    import sys
+
+    sys.modules.setdefault("rfc3987_syntax", None)

@@ -1,11 +1,11 @@
 """Grade every submission of a module, one at a time or in parallel, and never stop early.
 
-Each submission goes through small steps, each able to end it with a reason:
+Each submission ends with a status (graded, failed, needs review) and a reason:
 
-1. preflight: every expected notebook is present, is JSON, and is a valid notebook;
-2. ``nbgrader autograde`` for that one student, in its own process, with a time limit;
-3. the gradebook's score, and the failing tests' messages from the autograded notebook;
-4. ``nbgrader generate_feedback`` for that student.
+1. preflight here: every expected notebook is present, is JSON, and is a valid notebook;
+2. autograde and feedback in a worker, the notebook in the sandboxed kernel
+   (:mod:`course.grading.batch`);
+3. the gradebook's score, and the failing tests' messages from the autograded notebook.
 
 One broken submission ends with status ``failed`` and a reason; the others are graded.
 """
@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import csv
 import json
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
-from .coursedir import CourseDir, last_error, nbgrader
+from .coursedir import CourseDir
 from .sandbox import Limits
 
 GRADED, FAILED, REVIEW = "graded", "failed", "needs review"
@@ -109,15 +108,6 @@ def _cells_problem(course: CourseDir, module: str, name: str, nb) -> str | None:
         return (f"answer cell {', '.join(missing)} is missing (deleted, or its metadata "
                 "stripped); nbgrader cannot grade the notebook without it")
     return None
-
-
-def ensure_assignment(course: CourseDir, module: str) -> None:
-    """Record the module's source cells in the gradebook, leaving assignments/ untouched."""
-    with tempfile.TemporaryDirectory(prefix="safety-gb-") as tmp:
-        proc = nbgrader(course, "generate_assignment", module, "--force",
-                        f"--CourseDirectory.release_directory={tmp}")
-    if proc.returncode != 0:
-        raise RuntimeError(f"could not add {module} to the gradebook: {last_error(proc)}")
 
 
 def _failures(notebook: Path) -> list[str]:
@@ -209,7 +199,12 @@ def export(course: CourseDir, results: list[Result], path: Path | None = None) -
         writer.writeheader()
         for r in results:
             writer.writerow(r.row())
-    nbgrader(course, "export", f"--CsvExportPlugin.to={course.root / 'grades.csv'}")
+    if course.gradebook.is_file():  # nbgrader's own CSV export, in this process
+        from nbgrader.api import Gradebook
+        from nbgrader.plugins import CsvExportPlugin
+
+        with Gradebook(course.db_url) as gb:
+            CsvExportPlugin(to=str(course.root / "grades.csv")).export(gb)
     return path
 
 

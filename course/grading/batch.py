@@ -7,7 +7,7 @@ For one module:
 2. check the sandbox can start (or refuse, unless the instructor allowed running without);
 3. back up the gradebook (``gradebook.db.bak-<time>``), record the module's source cells in
    it, and build a template: a private course directory with a gradebook that holds only
-   the assignment;
+   the assignment (both done by the workers, which have nbgrader loaded already);
 4. for each submission, copy the template and that one student's files into a private
    folder, and have a worker (:mod:`course.grading.worker`) autograde it there: nbgrader's
    own pipeline, the integrity guards, the notebook in the sandboxed kernel; a worker that
@@ -42,9 +42,18 @@ import nbformat
 from tqdm.auto import tqdm
 
 from . import sandbox as sbx
-from .autograde import (FAILED, GRADED, REVIEW, SUBMISSION_TIMEOUT, GradingRefused, Result,
-                        _failures, ensure_assignment, preflight, students)
-from .coursedir import CourseDir, last_error, nbgrader
+from .autograde import (
+    FAILED,
+    GRADED,
+    REVIEW,
+    SUBMISSION_TIMEOUT,
+    GradingRefused,
+    Result,
+    _failures,
+    preflight,
+    students,
+)
+from .coursedir import CourseDir
 from .worker import RESULT
 
 UID_BASE = 61000
@@ -260,17 +269,35 @@ class Worker:
 
 # ---- one batch ---------------------------------------------------------------------
 
-def _template(course: CourseDir, module: str, into: Path) -> Path:
-    """A course directory with the module's source and a gradebook of only the assignment."""
+def _prepare(course: CourseDir, module: str, run_dir: Path, workers: queue.Queue) -> Path:
+    """Record the module in the course's gradebook and build the template (a course
+    directory with the module's source and a gradebook of only the assignment), both at
+    once in the workers, which have nbgrader loaded already; meanwhile, here, build the
+    font list every sandboxed kernel reuses. Returns the template's folder."""
     from .coursedir import make_course_dir
 
-    work = make_course_dir(into, course, [module])
-    proc = nbgrader(work, "generate_assignment", module, "--force",
-                    f"--CourseDirectory.release_directory={into / '_release'}")
-    if proc.returncode != 0:
-        raise RuntimeError(f"could not prepare {module} for grading: {last_error(proc)}")
-    shutil.rmtree(into / "_release", ignore_errors=True)
-    return into
+    template = run_dir / "template"
+    make_course_dir(template, course, [module])
+    jobs = {"the template": template, "the gradebook": course.root}
+
+    def one(what: str, root: Path) -> tuple[str, dict]:
+        worker = workers.get()
+        try:
+            release = Path(tempfile.mkdtemp(prefix="release-", dir=run_dir))
+            return what, worker.run({"kind": "prepare", "root": str(root), "module": module,
+                                     "release": str(release)}, timeout=600)
+        finally:
+            workers.put(worker)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(one, what, root) for what, root in jobs.items()]
+        sbx.build_font_cache(run_dir / "fonts")
+        for fut in futures:
+            what, res = fut.result()
+            if not res.get("ok"):
+                why = res.get("error") or res.get("autograde_error") or "unknown error"
+                raise RuntimeError(f"could not add {module} to {what}: {why}")
+    return template
 
 
 def _copy_submission(src: Path, dest: Path) -> None:
@@ -345,7 +372,6 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
         forget(course, student, module)
     if not ok:
         return [results[s] for s in who]
-    ensure_assignment(course, module)
     notebooks = course.notebooks(module)
     run_dir = Path(tempfile.mkdtemp(prefix="safety-grade-"))
     os.chmod(run_dir, 0o711)
@@ -358,7 +384,8 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                disable=not progress)
     bar.update(len(results))
     try:
-        template = _template(course, module, run_dir / "template")
+        template = _prepare(course, module, run_dir, workers)
+        font_cache = str(run_dir / "fonts" / "mpl")
 
         def one(student: str) -> Result:
             edits = metadata_edits(course, student, module)
@@ -372,7 +399,7 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
             job = {"root": str(job_root / "course"), "module": module, "student": student,
                    "limits": asdict(limits), "sandbox": sandbox,
                    "runtime": str(job_root / "runtime"), "kernels": str(job_root / "kernels"),
-                   "reports": str(job_root / "reports")}
+                   "reports": str(job_root / "reports"), "font_cache": font_cache}
             worker = workers.get()
             try:
                 job["uid"] = worker.uid

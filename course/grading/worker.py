@@ -6,7 +6,8 @@ built for one student (the module's source, a gradebook holding only the assignm
 and that student's submission). The worker runs nbgrader's own Autograde and
 GenerateFeedback converters there, in-process (importing nbgrader once per worker, not
 once per student), with the course's integrity guards in the pipeline and the student's
-notebook executed in the sandboxed kernel. It answers with one ``@@RESULT {json}`` line.
+notebook executed in the sandboxed kernel. It answers with one ``@@RESULT {json}`` line. A job of kind ``prepare`` instead records
+the module in a course's gradebook, so the parent never starts nbgrader itself.
 It never writes to the course's gradebook: the parent records scores, one writer.
 
 Student code never runs in this process, only in the kernel it starts.
@@ -21,13 +22,21 @@ import time
 import traceback
 from pathlib import Path
 
+from . import fast_imports
+
 RESULT = "@@RESULT "
 
 
 def _config(job: dict):
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, Execute,
-                                        IgnorePattern, LimitOutput, SaveAutoGrades)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        Execute,
+        IgnorePattern,
+        LimitOutput,
+        SaveAutoGrades,
+    )
     from traitlets.config import Config
 
     from . import nbconfig
@@ -71,6 +80,30 @@ def _tail(text: str | None, n: int = 400) -> str:
     return (lines[-1].strip() if lines else "")[:n]
 
 
+def prepare(job: dict) -> dict:
+    """Record the module's source cells in a course's gradebook (nbgrader's
+    generate_assignment, in this process, the release written to a scratch folder)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from . import nbconfig
+
+    c = Config()
+    nbconfig.apply(c)
+    config_file = Path(job["root"]) / "nbgrader_config.py"
+    if config_file.is_file():  # the instructor's overrides, as nbgrader itself reads them
+        c.merge(PyFileConfigLoader(config_file.name, str(config_file.parent)).load_config())
+    c.CourseDirectory.root = job["root"]
+    c.CourseDirectory.release_directory = job["release"]
+    api = NbGraderAPI(CourseDirectory(config=c), config=c)
+    res = api.generate_assignment(job["module"], force=True)
+    return {"ok": bool(res.get("success")),
+            "error": "" if res.get("success") else _tail(
+                (res.get("error") or "") + "\n" + (res.get("log") or ""))}
+
+
 def run_job(job: dict) -> dict:
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -83,7 +116,8 @@ def run_job(job: dict) -> dict:
     os.environ.pop("MPLBACKEND", None)
     if job["sandbox"]:
         sandbox.kernelspec(Path(job["kernels"]), uid=job.get("uid"), runtime=job["runtime"],
-                           limits=sandbox.Limits(**job["limits"]))
+                           limits=sandbox.Limits(**job["limits"]),
+                           font_cache=job.get("font_cache"))
     c = _config(job)
     api = NbGraderAPI(CourseDirectory(config=c), config=c)
     result: dict = {"student": job["student"]}
@@ -112,10 +146,48 @@ def run_job(job: dict) -> dict:
     return result
 
 
+class _TemplateCache:
+    """jinja2 bytecode kept in memory: nbgrader builds a new HTML exporter for each
+    feedback, which would compile the same templates again (about 0.5 s each time)."""
+
+    def __init__(self):
+        import jinja2
+
+        class Cache(jinja2.BytecodeCache):
+            store: dict = {}
+
+            def load_bytecode(self, bucket):
+                if bucket.key in self.store:
+                    bucket.bytecode_from_string(self.store[bucket.key])
+
+            def dump_bytecode(self, bucket):
+                self.store[bucket.key] = bucket.bytecode_to_string()
+
+        self.cache = Cache()
+
+    def install(self):
+        from nbconvert.exporters.templateexporter import TemplateExporter
+
+        create = TemplateExporter._create_environment
+        cache = self.cache
+
+        def _create_environment(exporter):
+            env = create(exporter)
+            env.bytecode_cache = cache  # keyed by template and checked against its source
+            return env
+
+        TemplateExporter._create_environment = _create_environment
+
+
 def serve() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but results on the real stdout
+    fast_imports()
     import nbgrader.apps  # noqa: F401  (the slow import, once)
+    try:
+        _TemplateCache().install()
+    except (ImportError, AttributeError):  # another nbconvert: compile each time
+        pass
     out.write("@@READY\n")
     out.flush()
     for line in sys.stdin:
@@ -123,7 +195,7 @@ def serve() -> None:
             continue
         job = json.loads(line)
         try:
-            result = run_job(job)
+            result = prepare(job) if job.get("kind") == "prepare" else run_job(job)
         except BaseException as exc:  # report, never die on a job
             result = {"student": job.get("student"), "autograde_ok": False,
                       "autograde_error": f"grader error: {type(exc).__name__}: {exc}",

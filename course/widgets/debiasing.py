@@ -7,8 +7,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from ..plots.debiasing import group_roc
+from . import explorer
 
 
+@explorer
 def threshold_explorer(scores, y, groups, thresholds=None) -> W.VBox:
     """Move each group's decision threshold and watch its TPR and FPR.
 

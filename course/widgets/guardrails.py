@@ -6,8 +6,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from ..plots.guardrails import gate_rates, tradeoff
+from . import explorer
 
 
+@explorer
 def threshold_explorer(input_scores, output_scores, unsafe, harmful, *, t_in=0.5,
                        t_out=0.5) -> W.VBox:
     """Two sliders (input and output threshold) over precomputed gate scores.

@@ -6,8 +6,10 @@ import ipywidgets as W
 import matplotlib.pyplot as plt
 
 from ..plots.orientation import risk_matrix
+from . import explorer
 
 
+@explorer
 def risk_appetite_explorer(register, prioritise, *, bar: int = 12) -> W.VBox:
     """Move the launch bar and see which risks must be mitigated before launch.
 

@@ -8,9 +8,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..data.vendors import (attack_success, make_eval_sets, make_vendor_data,
-                            train_classifier)
+from ..data.vendors import (
+    attack_success,
+    make_eval_sets,
+    make_vendor_data,
+    train_classifier,
+)
 from ..plots.poisoning import sweep_panels
+from . import explorer
 
 
 def detection_sweep(score_fn, *, rates=(0.1, 0.25, 0.5, 0.8),
@@ -46,6 +51,7 @@ def detection_sweep(score_fn, *, rates=(0.1, 0.25, 0.5, 0.8),
     return pd.DataFrame(rows)
 
 
+@explorer
 def detection_explorer(sweep: pd.DataFrame) -> W.VBox:
     """Sliders for poison rate and threshold over a precomputed :func:`detection_sweep`."""
     rates = sorted(sweep["rate"].unique())
