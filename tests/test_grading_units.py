@@ -128,3 +128,16 @@ def test_table_lists_every_student():
             autograde.Result("b", "m", autograde.FAILED, reason="not valid JSON")]
     text = autograde.table(rows)
     assert "all tests passed" in text and "not valid JSON" in text
+
+
+def test_sandbox_binds_a_course_under_tmp_over_the_private_tmp(monkeypatch):
+    """A clone under /tmp (its virtualenv, its course package) must stay visible: the
+    private /tmp is mounted first and the binds go on top of it."""
+    from course.grading import sandbox
+
+    monkeypatch.setattr(sandbox, "_course_package_dir", lambda: sandbox.Path("/tmp/x/course"))
+    cmd = sandbox.bwrap_command(["true"], runtime_dir="/tmp/run", workdir="/tmp/w", uid=None)
+    tmpfs = cmd.index("/tmp", cmd.index("--tmpfs"))
+    course_bind = max(i for i, a in enumerate(cmd) if a == "/tmp/x/course")
+    assert tmpfs < course_bind
+    assert ["--dir", "/tmp"] not in [cmd[i:i + 2] for i in range(len(cmd) - 1)]

@@ -92,7 +92,7 @@ def binds() -> list[str]:
             seen.add(path)
             # bwrap makes missing parent folders 0700: make them traversable first
             for parent in reversed(Path(path).parents):
-                if str(parent) != "/" and str(parent) not in seen:
+                if str(parent) not in ("/", "/tmp") and str(parent) not in seen:
                     seen.add(str(parent))
                     args += ["--perms", "0755", "--dir", str(parent)]
             args += ["--ro-bind", real, path]
@@ -136,8 +136,9 @@ def bwrap_command(kernel_argv: list[str], *, runtime_dir: str, workdir: str,
            "--hostname", "sandbox"]
     for k, v in env.items():
         cmd += ["--setenv", k, v]
-    cmd += binds()
+    # the private /tmp first: a course or virtualenv that lives under /tmp is bound on top
     cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    cmd += binds()
     fonts = sorted(Path(font_cache).glob("fontlist-*.json")) if font_cache else []
     if fonts:
         cmd += ["--perms", "1777", "--dir", MPL_DIR]
