@@ -6,8 +6,9 @@ built for one student (the module's source, a gradebook holding only the assignm
 and that student's submission). The worker runs nbgrader's own Autograde and
 GenerateFeedback converters there, in-process (importing nbgrader once per worker, not
 once per student), with the course's integrity guards in the pipeline and the student's
-notebook executed in the sandboxed kernel. It answers with one ``@@RESULT {json}`` line. A job of kind ``prepare`` instead records
-the module in a course's gradebook, so the parent never starts nbgrader itself.
+notebook executed in the sandboxed kernel. It answers with one ``@@RESULT {json}`` line.
+A job of kind ``prepare`` instead records the module in a course's gradebook, so the
+parent never starts nbgrader itself.
 It never writes to the course's gradebook: the parent records scores, one writer.
 
 Student code never runs in this process, only in the kernel it starts.
@@ -146,37 +147,31 @@ def run_job(job: dict) -> dict:
     return result
 
 
-class _TemplateCache:
-    """jinja2 bytecode kept in memory: nbgrader builds a new HTML exporter for each
-    feedback, which would compile the same templates again (about 0.5 s each time)."""
+def _cache_templates() -> None:
+    """Keep compiled jinja2 templates in memory for the worker's life: nbgrader builds a
+    new HTML exporter for each feedback page, which would compile the same templates again
+    (about 0.5 s a student). The cache is keyed by template and checked against its source."""
+    import jinja2
+    from nbconvert.exporters.templateexporter import TemplateExporter
 
-    def __init__(self):
-        import jinja2
+    store: dict = {}
 
-        class Cache(jinja2.BytecodeCache):
-            store: dict = {}
+    class MemoryCache(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket):
+            if bucket.key in store:
+                bucket.bytecode_from_string(store[bucket.key])
 
-            def load_bytecode(self, bucket):
-                if bucket.key in self.store:
-                    bucket.bytecode_from_string(self.store[bucket.key])
+        def dump_bytecode(self, bucket):
+            store[bucket.key] = bucket.bytecode_to_string()
 
-            def dump_bytecode(self, bucket):
-                self.store[bucket.key] = bucket.bytecode_to_string()
+    cache, create = MemoryCache(), TemplateExporter._create_environment
 
-        self.cache = Cache()
+    def _create_environment(exporter):
+        env = create(exporter)
+        env.bytecode_cache = cache
+        return env
 
-    def install(self):
-        from nbconvert.exporters.templateexporter import TemplateExporter
-
-        create = TemplateExporter._create_environment
-        cache = self.cache
-
-        def _create_environment(exporter):
-            env = create(exporter)
-            env.bytecode_cache = cache  # keyed by template and checked against its source
-            return env
-
-        TemplateExporter._create_environment = _create_environment
+    TemplateExporter._create_environment = _create_environment
 
 
 def serve() -> None:
@@ -185,7 +180,7 @@ def serve() -> None:
     fast_imports()
     import nbgrader.apps  # noqa: F401  (the slow import, once)
     try:
-        _TemplateCache().install()
+        _cache_templates()
     except (ImportError, AttributeError):  # another nbconvert: compile each time
         pass
     out.write("@@READY\n")
