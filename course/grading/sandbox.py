@@ -218,6 +218,12 @@ def _uid_pids(uid: int) -> list[int]:
     return pids
 
 
+def _stat(pid: str) -> list[str]:
+    """Fields of /proc/<pid>/stat after the command name: state, ppid, ..."""
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().rsplit(")", 1)[1].split()
+
+
 def _ns_pids(ns: str) -> list[int]:
     """Live processes in the pid namespace ``ns`` (a /proc/<pid>/ns/pid link target).
 
@@ -227,11 +233,9 @@ def _ns_pids(ns: str) -> list[int]:
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if os.readlink(f"/proc/{entry.name}/ns/pid") != ns:
-                    continue
-                with open(f"/proc/{entry.name}/stat") as fh:
-                    if fh.read().rsplit(")", 1)[1].split()[0] != "Z":
-                        pids.append(int(entry.name))
+                if (os.readlink(f"/proc/{entry.name}/ns/pid") == ns
+                        and _stat(entry.name)[0] != "Z"):
+                    pids.append(int(entry.name))
             except (OSError, IndexError):
                 pass
     return pids
@@ -247,9 +251,7 @@ def _sandbox_ns(bwrap_pid: int) -> str | None:
         if not entry.name.isdigit():
             continue
         try:
-            with open(f"/proc/{entry.name}/stat") as fh:
-                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
-            if ppid == bwrap_pid:
+            if int(_stat(entry.name)[1]) == bwrap_pid:
                 ns = os.readlink(f"/proc/{entry.name}/ns/pid")
                 if ns != mine:
                     return ns
