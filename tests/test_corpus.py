@@ -7,6 +7,7 @@ and must not touch the grades of students not being regraded.
 """
 
 import csv
+import re
 import shutil
 import socket
 import sqlite3
@@ -127,6 +128,7 @@ def test_feedback_is_per_student_and_redacted(corpus):
     for student in graded:
         text = (course.feedback / student / MODULE / f"{MODULE}.html").read_text()
         assert "BEGIN HIDDEN TESTS" not in text
+        assert not re.search(r"<img(?![^>]*\salt=)", text), "a figure without alt text"
         others = [s for s in results if s != student and len(s) > 12]
         assert not any(f"/{s}/" in text for s in others)
 

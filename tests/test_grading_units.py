@@ -141,3 +141,43 @@ def test_sandbox_binds_a_course_under_tmp_over_the_private_tmp(monkeypatch):
     course_bind = max(i for i, a in enumerate(cmd) if a == "/tmp/x/course")
     assert tmpfs < course_bind
     assert ["--dir", "/tmp"] not in [cmd[i:i + 2] for i in range(len(cmd) - 1)]
+
+
+def test_gradebook_stamp_matches_nbgrader_own_answer(monkeypatch):
+    """The in-process schema revision must be the one nbgrader would get from alembic."""
+    import os
+    import sys
+
+    import nbgrader.api
+
+    from course.grading import stamp_gradebooks_in_process
+
+    bindir = os.path.dirname(sys.executable)
+    monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
+    expected = nbgrader.api.get_alembic_version()  # runs `alembic heads`
+    monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
+    stamp_gradebooks_in_process()
+    assert nbgrader.api.get_alembic_version() == expected
+
+
+def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
+    import re
+
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters import html
+
+    from course.grading import worker
+
+    png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
+           "awAAAABJRU5ErkJggg==")
+    nb = new_notebook(cells=[new_code_cell("plot()", outputs=[
+        new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
+    exporter = HTMLExporter(template_name="classic")
+    before, _ = exporter.from_notebook_node(nb)
+    monkeypatch.setattr(html, "BeautifulSoup", html.BeautifulSoup)
+    worker._alt_text_without_parsing()
+    after, _ = exporter.from_notebook_node(nb)
+    images = re.findall(r"<img[^>]*>", after)
+    assert len(images) == len(re.findall(r"<img[^>]*>", before)) == 1
+    assert f'alt="{worker.FIGURE_ALT}"' in images[0]
+    assert 'alt="kept"' in html.BeautifulSoup('<img alt="kept" src="x">').__str__()

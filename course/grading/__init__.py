@@ -15,3 +15,16 @@ def fast_imports() -> None:
     import sys
 
     sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def stamp_gradebooks_in_process() -> None:
+    """Have nbgrader stamp a new gradebook without starting a process. nbgrader asks for
+    the database schema's revision by running the ``alembic heads`` command, a fresh
+    Python that imports nbgrader again (about 5 s of CPU); alembic's script directory
+    gives the same revision here. Call where nbgrader may create a gradebook."""
+    import nbgrader.api
+    from alembic.script import ScriptDirectory
+    from nbgrader.dbutil import ALEMBIC_DIR
+
+    head = ScriptDirectory(ALEMBIC_DIR).get_current_head()
+    nbgrader.api.get_alembic_version = lambda: head

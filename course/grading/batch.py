@@ -151,35 +151,46 @@ def _record(course: CourseDir, work: CourseDir, student: str, module: str,
 
 # ---- metadata tampering ------------------------------------------------------------
 
-def metadata_edits(course: CourseDir, student: str, module: str) -> list[str]:
-    """Grade cells whose nbgrader metadata the student changed (nbgrader restores them)."""
+def cell_reference(course: CourseDir, module: str) -> dict[str, dict[str, tuple]]:
+    """For each notebook of the module, what the gradebook says each cell is:
+    ``{notebook: {grade_id: ("grade", points, cell type) or ("solution", None, None)}}``."""
     from nbgrader.api import Gradebook
 
-    edits = []
+    out: dict[str, dict[str, tuple]] = {}
     with Gradebook(course.db_url) as gb:
         for name in course.notebooks(module):
-            ref = {}
+            ref = out.setdefault(name, {})
             nb_db = gb.find_notebook(name, module)
             for cell in nb_db.grade_cells:
                 ref[cell.name] = ("grade", cell.max_score, cell.cell_type)
             for cell in nb_db.solution_cells:
                 ref.setdefault(cell.name, ("solution", None, None))
-            path = course.submitted / student / module / f"{name}.ipynb"
-            nb = nbformat.read(path, as_version=4)
-            for cell in nb.cells:
-                meta = cell.get("metadata", {}).get("nbgrader", {})
-                gid = meta.get("grade_id")
-                if gid not in ref:
-                    continue
-                kind, points, ctype = ref[gid]
-                if kind == "grade":
-                    if not meta.get("grade"):
-                        edits.append(f"{gid}: no longer marked as a test")
-                    elif float(meta.get("points", 0) or 0) != float(points):
-                        edits.append(f"{gid}: points changed from {points:g} to "
-                                     f"{meta.get('points')}")
-                    if ctype and cell.cell_type != ctype:
-                        edits.append(f"{gid}: cell type changed to {cell.cell_type}")
+    return out
+
+
+def metadata_edits(course: CourseDir, student: str, module: str,
+                   reference: dict[str, dict[str, tuple]] | None = None) -> list[str]:
+    """Grade cells whose nbgrader metadata the student changed (nbgrader restores them).
+    ``reference`` is :func:`cell_reference`'s answer, read from the gradebook if not given."""
+    reference = reference or cell_reference(course, module)
+    edits = []
+    for name, ref in reference.items():
+        path = course.submitted / student / module / f"{name}.ipynb"
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            gid = meta.get("grade_id")
+            if gid not in ref:
+                continue
+            kind, points, ctype = ref[gid]
+            if kind == "grade":
+                if not meta.get("grade"):
+                    edits.append(f"{gid}: no longer marked as a test")
+                elif float(meta.get("points", 0) or 0) != float(points):
+                    edits.append(f"{gid}: points changed from {points:g} to "
+                                 f"{meta.get('points')}")
+                if ctype and cell.cell_type != ctype:
+                    edits.append(f"{gid}: cell type changed to {cell.cell_type}")
     return sorted(set(edits))
 
 
@@ -386,9 +397,10 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
     try:
         template = _prepare(course, module, run_dir, workers)
         font_cache = str(run_dir / "fonts" / "mpl")
+        reference = cell_reference(course, module)
 
         def one(student: str) -> Result:
-            edits = metadata_edits(course, student, module)
+            edits = metadata_edits(course, student, module, reference)
             job_root = run_dir / f"job-{student}"
             shutil.copytree(template, job_root / "course",
                             ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))

@@ -388,8 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     killed_for = ""
     started = time.monotonic()
     ns = None
+    used = 0.0
     while proc.poll() is None:
-        time.sleep(0.2)
+        # each look scans /proc; look often only when memory use is near the limit
+        time.sleep(0.1 if used > limits.memory_mb / 2 else 0.4)
         ns = ns or _sandbox_ns(proc.pid)
         if ns is None:
             continue

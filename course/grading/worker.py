@@ -23,9 +23,10 @@ import time
 import traceback
 from pathlib import Path
 
-from . import fast_imports
+from . import fast_imports, stamp_gradebooks_in_process
 
 RESULT = "@@RESULT "
+FIGURE_ALT = "A figure drawn by the code cell above"
 
 
 def _config(job: dict):
@@ -174,15 +175,44 @@ def _cache_templates() -> None:
     TemplateExporter._create_environment = _create_environment
 
 
+def _alt_text_without_parsing() -> None:
+    """Add alt text to a feedback page's images without parsing the page. nbconvert's HTML
+    exporter reads every page it writes back into BeautifulSoup to give images without alt
+    text a placeholder and lab-template cells a tab stop: about 0.3 s a page, a fifth of a
+    worker's time per student. The feedback template is the classic one (no lab cells), so
+    only the alt text applies, and one pattern over the ``<img`` tags adds it."""
+    import re
+
+    from nbconvert.exporters import html
+
+    no_alt = re.compile(r"<img(?![^>]*\salt=)", re.IGNORECASE)
+
+    class Page:
+        """What nbconvert uses of a BeautifulSoup document: ``select`` and ``str``."""
+
+        def __init__(self, markup: str, features: str | None = None):
+            self.markup = markup
+
+        def select(self, _selector: str) -> list:
+            return []
+
+        def __str__(self) -> str:
+            return no_alt.sub(f'<img alt="{FIGURE_ALT}"', self.markup)
+
+    html.BeautifulSoup = Page
+
+
 def serve() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but results on the real stdout
     fast_imports()
     import nbgrader.apps  # noqa: F401  (the slow import, once)
-    try:
-        _cache_templates()
-    except (ImportError, AttributeError):  # another nbconvert: compile each time
-        pass
+    stamp_gradebooks_in_process()
+    for speedup in (_cache_templates, _alt_text_without_parsing):
+        try:
+            speedup()
+        except (ImportError, AttributeError):  # another nbconvert: the slow way
+            pass
     out.write("@@READY\n")
     out.flush()
     for line in sys.stdin:
