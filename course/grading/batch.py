@@ -459,7 +459,9 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
             shutil.rmtree(job_root, ignore_errors=True)
             return Result(student, module, status, score, max_score, reason, failed)
 
-        with ThreadPoolExecutor(max_workers=len(pool_workers)) as pool:
+        # twice as many threads as workers: the next job's folder is built, and the last
+        # one's scores recorded, while the workers grade, so no worker waits for them
+        with ThreadPoolExecutor(max_workers=2 * len(pool_workers)) as pool:
             futures = {pool.submit(one, s): s for s in ok}
             for fut in as_completed(futures):
                 student = futures[fut]

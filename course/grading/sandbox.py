@@ -389,9 +389,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ns = None
     used = 0.0
-    while proc.poll() is None:
-        # each look scans /proc; look often only when memory use is near the limit
-        time.sleep(0.1 if used > limits.memory_mb / 2 else 0.4)
+    while True:
+        # each look scans /proc, so look often only when memory use nears the limit; the
+        # wait still returns as soon as the kernel exits (the worker is waiting for that)
+        try:
+            proc.wait(timeout=0.1 if used > limits.memory_mb / 2 else 0.4)
+            break
+        except subprocess.TimeoutExpired:
+            pass
         ns = ns or _sandbox_ns(proc.pid)
         if ns is None:
             continue
