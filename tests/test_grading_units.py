@@ -181,3 +181,38 @@ def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
     assert len(images) == len(re.findall(r"<img[^>]*>", before)) == 1
     assert f'alt="{worker.FIGURE_ALT}"' in images[0]
     assert 'alt="kept"' in html.BeautifulSoup('<img alt="kept" src="x">').__str__()
+
+
+def test_grading_kernel_client_runs_notebooks_and_notices_a_dead_kernel():
+    """The worker's kernel client (no closing quiet period) still gets every output, the
+    first cell's included, and gives up on a kernel that died before answering."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+
+    from course.grading import worker
+    from course.grading.kernelclient import GradingKernelClient
+
+    c = worker._config({"root": ".", "limits": {"cell_seconds": 60}, "reports": ".",
+                        "sandbox": False})
+    nb = new_notebook(cells=[new_code_cell("print('first')"), new_code_cell("6 * 7")])
+    client = NotebookClient(nb, kernel_name="python3", config=c, timeout=60)
+    client.execute()
+    assert nb.cells[0].outputs[0]["text"] == "first\n"
+    assert nb.cells[1].outputs[0]["data"]["text/plain"] == "42"
+
+    async def dead():
+        km = AsyncKernelManager(kernel_name="python3", config=c)
+        await km.start_kernel()
+        kc = km.client()
+        assert isinstance(kc, GradingKernelClient)
+        await km.shutdown_kernel(now=True)
+        kc.start_channels()
+        try:
+            with pytest.raises(RuntimeError, match="died"):
+                await kc.wait_for_ready(timeout=30)
+        finally:
+            kc.stop_channels()
+
+    asyncio.run(dead())

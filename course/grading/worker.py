@@ -53,6 +53,7 @@ def _config(job: dict):
         InsertGuards, Execute, CollectGuards, IgnorePattern, ClearMetadataPreprocessor,
         LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.CollectGuards.report_dir = job["reports"]
+    c.AsyncKernelManager.client_class = "course.grading.kernelclient.GradingKernelClient"
     if job["sandbox"]:
         c.Execute.kernel_name = "safety-sandbox"
         c.KernelManager.transport = "ipc"
