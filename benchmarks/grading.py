@@ -11,7 +11,9 @@ directories:
 
 and reports submissions per minute, wall time, CPU seconds per submission (the whole
 machine's busy time: run it on an idle machine), the peak memory of each run (the peak
-resident set of the whole process tree, sampled every 0.2 s), and the ratio. Usage::
+resident set of the whole process tree, sampled every 0.2 s), the share of the machine's
+CPU time a hypervisor took during each run (above a few percent, expect the ratio to move
+by as much between runs), and the ratio. Usage::
 
     .venv/bin/python benchmarks/grading.py [-n 100] [--jobs 2] [--module m00-orientation]
 """
@@ -58,21 +60,26 @@ def _tree_rss_mb(root_pid: int) -> float:
     return total / 2**20
 
 
-def _busy_seconds() -> float:
-    """CPU seconds this machine has spent busy (all cores, all processes) since boot.
-    Sandboxed kernels are reaped outside the command's process tree, so their CPU time
-    is counted here rather than with getrusage; run on an otherwise idle machine."""
+def _cpu_seconds() -> tuple[float, float]:
+    """(busy, stolen): CPU seconds this machine has spent busy (all cores, all processes)
+    since boot, and seconds a hypervisor took from its virtual CPUs (time neither run got;
+    a large figure means the timings are noisy). Sandboxed kernels are reaped outside the
+    command's process tree, so their CPU time is counted here rather than with
+    getrusage; run on an otherwise idle machine."""
     with open("/proc/stat") as fh:
-        ticks = [int(v) for v in fh.readline().split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (
+            int(v) for v in fh.readline().split()[1:9])
+    hz = os.sysconf("SC_CLK_TCK")
+    return (user + nice + system + irq + softirq) / hz, steal / hz
 
 
-def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int, float]:
-    """(seconds, peak MiB of the process tree, return code, busy CPU seconds) of a command."""
+def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int, float, float]:
+    """(seconds, peak MiB of the process tree, return code, busy CPU seconds, stolen CPU
+    seconds) of a command."""
     env = {**os.environ}
     env.pop("MPLBACKEND", None)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    busy = _busy_seconds()
+    busy, stolen = _cpu_seconds()
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -90,7 +97,8 @@ def measure(cmd: list[str], cwd: Path) -> tuple[float, float, int, float]:
     rc = proc.wait()
     done.set()
     t.join()
-    return time.monotonic() - start, peak, rc, _busy_seconds() - busy
+    busy_end, stolen_end = _cpu_seconds()
+    return time.monotonic() - start, peak, rc, busy_end - busy, stolen_end - stolen
 
 
 def build(root: Path, source: CourseDir, module: str, n: int) -> CourseDir:
@@ -122,9 +130,9 @@ def main() -> int:
                        env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}"})
         print(f"{args.n} submissions of {args.module}, {args.jobs} jobs, "
               f"{os.cpu_count()} CPUs\n")
-        t_plain, m_plain, rc1, cpu_plain = measure(
+        t_plain, m_plain, rc1, cpu_plain, stolen_plain = measure(
             [str(bindir / "nbgrader"), "autograde", args.module, "--force"], plain.root)
-        t_ours, m_ours, rc2, cpu_ours = measure(
+        t_ours, m_ours, rc2, cpu_ours, stolen_ours = measure(
             [str(bindir / "safety-course"), "-q", "--course", str(ours.root), "grade",
              "--module", args.module, "--jobs", str(args.jobs)], ours.root)
         from nbgrader.api import Gradebook
@@ -135,14 +143,15 @@ def main() -> int:
         summary = (ours.root / "grading-summary.csv").read_text().splitlines()[1:]
         n_ours = sum(1 for ln in summary if ",graded," in ln)
         rows = [("plain nbgrader autograde (sequential)", t_plain, m_plain, n_plain, rc1,
-                 cpu_plain),
+                 cpu_plain, stolen_plain),
                 (f"safety-course grade --jobs {args.jobs}", t_ours, m_ours, n_ours, rc2,
-                 cpu_ours)]
+                 cpu_ours, stolen_ours)]
         print(f"{'run':42} {'seconds':>8} {'subs/min':>9} {'CPU s/sub':>10} {'peak MiB':>9} "
-              f"{'graded':>7}")
-        for name, t, m, n, rc, cpu in rows:
+              f"{'graded':>7} {'stolen %':>9}")
+        for name, t, m, n, rc, cpu, stolen in rows:
             print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {cpu / args.n:10.2f} {m:9.0f} "
-                  f"{n:7d}" + ("" if rc == 0 else f"  (exit {rc})"))
+                  f"{n:7d} {100 * stolen / (t * os.cpu_count()):9.1f}"
+                  + ("" if rc == 0 else f"  (exit {rc})"))
         print(f"\nthroughput ratio (safety-course / plain): {t_plain / t_ours:.2f}x")
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -181,6 +181,8 @@ def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
     assert len(images) == len(re.findall(r"<img[^>]*>", before)) == 1
     assert f'alt="{worker.FIGURE_ALT}"' in images[0]
     assert 'alt="kept"' in html.BeautifulSoup('<img alt="kept" src="x">').__str__()
+    lab, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    assert 'tabindex="0"' in lab  # a lab page is still parsed, its cells focusable
 
 
 def test_grading_kernel_client_runs_notebooks_and_notices_a_dead_kernel():

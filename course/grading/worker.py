@@ -180,8 +180,9 @@ def _alt_text_without_parsing() -> None:
     """Add alt text to a feedback page's images without parsing the page. nbconvert's HTML
     exporter reads every page it writes back into BeautifulSoup to give images without alt
     text a placeholder and lab-template cells a tab stop: about 0.3 s a page, a fifth of a
-    worker's time per student. The feedback template is the classic one (no lab cells), so
-    only the alt text applies, and one pattern over the ``<img`` tags adds it."""
+    worker's time per student. nbgrader's feedback template is the classic one (no lab
+    cells), so only the alt text applies, and one pattern over the ``<img`` tags adds it;
+    a page from the lab template still goes through BeautifulSoup."""
     import re
 
     from nbconvert.exporters import html
@@ -200,7 +201,12 @@ def _alt_text_without_parsing() -> None:
         def __str__(self) -> str:
             return no_alt.sub(f'<img alt="{FIGURE_ALT}"', self.markup)
 
-    html.BeautifulSoup = Page
+    soup = html.BeautifulSoup
+
+    def parse(markup: str, features: str | None = None):
+        return soup(markup, features=features) if "jp-Notebook" in markup else Page(markup)
+
+    html.BeautifulSoup = parse
 
 
 def serve() -> None:
