@@ -18,6 +18,7 @@ import pytest
 
 from course.grading import autograde, batch, release, report
 from course.grading import sandbox as sbx
+from course.grading.worker import FIGURE_ALT
 from course.grading.coursedir import make_course_dir
 
 MODULE = "m00-orientation"
@@ -129,6 +130,8 @@ def test_feedback_is_per_student_and_redacted(corpus):
         text = (course.feedback / student / MODULE / f"{MODULE}.html").read_text()
         assert "BEGIN HIDDEN TESTS" not in text
         assert not re.search(r"<img(?![^>]*\salt=)", text), "a figure without alt text"
+    full = (course.feedback / "honest-full" / MODULE / f"{MODULE}.html").read_text()
+    assert f'<img alt="{FIGURE_ALT}"' in full  # the worker's fast path, not the fallback
         others = [s for s in results if s != student and len(s) > 12]
         assert not any(f"/{s}/" in text for s in others)
 
