@@ -172,7 +172,8 @@ def metadata_edits(course: CourseDir, student: str, module: str,
                    reference: dict[str, dict[str, tuple]] | None = None) -> list[str]:
     """Grade cells whose nbgrader metadata the student changed (nbgrader restores them).
     ``reference`` is :func:`cell_reference`'s answer, read from the gradebook if not given."""
-    reference = reference or cell_reference(course, module)
+    if reference is None:
+        reference = cell_reference(course, module)
     edits = []
     for name, ref in reference.items():
         path = course.submitted / student / module / f"{name}.ipynb"
