@@ -155,6 +155,7 @@ def test_gradebook_stamp_matches_nbgrader_own_answer(monkeypatch):
     bindir = os.path.dirname(sys.executable)
     monkeypatch.setenv("PATH", bindir + os.pathsep + os.environ.get("PATH", ""))
     expected = nbgrader.api.get_alembic_version()  # runs `alembic heads`
+    # put nbgrader's own function back after the test
     monkeypatch.setattr(nbgrader.api, "get_alembic_version", nbgrader.api.get_alembic_version)
     stamp_gradebooks_in_process()
     assert nbgrader.api.get_alembic_version() == expected
@@ -174,7 +175,7 @@ def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
         new_output("display_data", data={"image/png": png, "text/plain": "<Figure>"})])])
     exporter = HTMLExporter(template_name="classic")
     before, _ = exporter.from_notebook_node(nb)
-    monkeypatch.setattr(html, "BeautifulSoup", html.BeautifulSoup)
+    monkeypatch.setattr(html, "BeautifulSoup", html.BeautifulSoup)  # restored afterwards
     worker._alt_text_without_parsing()
     after, _ = exporter.from_notebook_node(nb)
     images = re.findall(r"<img[^>]*>", after)

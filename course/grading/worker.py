@@ -192,7 +192,7 @@ def _alt_text_without_parsing() -> None:
     class Page:
         """What nbconvert uses of a BeautifulSoup document: ``select`` and ``str``."""
 
-        def __init__(self, markup: str, features: str | None = None):
+        def __init__(self, markup: str):
             self.markup = markup
 
         def select(self, _selector: str) -> list:
