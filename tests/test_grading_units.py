@@ -219,3 +219,123 @@ def test_grading_kernel_client_runs_notebooks_and_notices_a_dead_kernel():
             kc.stop_channels()
 
     asyncio.run(dead())
+
+
+def test_kernel_folder_gets_the_released_files_only(tmp_path):
+    """The sandbox's working folder holds the module's released files, never a notebook
+    and never a file the student added (a submitted course/ or ipykernel_launcher.py would
+    shadow what the tests import); a student's link out of the folder gets the original."""
+    from course.grading import sandbox
+
+    release, autograded, work = tmp_path / "source", tmp_path / "autograded", tmp_path / "w"
+    for folder, text in ((release, "original"), (autograded, "as graded")):
+        (folder / "helpers").mkdir(parents=True)
+        (folder / "data.csv").write_text(text)
+        (folder / "helpers" / "util.py").write_text(text)
+        (folder / "m00.ipynb").write_text("{}")
+    (release / "secret.csv").write_text("original")
+    (release / "__pycache__").mkdir()
+    (release / "__pycache__" / "x.pyc").write_bytes(b"")
+    (autograded / "secret.csv").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text("the grader's file")
+    (autograded / "course").mkdir()
+    (autograded / "course" / "check.py").write_text("def equal(*a): pass")
+    (autograded / "ipykernel_launcher.py").write_text("")
+
+    sandbox._prepare_workdir(autograded, work, release)
+    got = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.is_file())
+    assert got == ["data.csv", "helpers/util.py", "secret.csv"]
+    assert (work / "data.csv").read_text() == "as graded"
+    assert (work / "secret.csv").read_text() == "original"
+    sandbox._prepare_workdir(autograded, tmp_path / "none", None)
+    assert not list((tmp_path / "none").iterdir())
+
+
+def test_sandbox_processes_never_import_from_the_student_folder(tmp_path):
+    """The kernel manager starts the launcher in the student's folder, as root: a submitted
+    course/grading/sandbox.py there must not be what runs."""
+    import subprocess
+    import sys
+
+    from course.grading import sandbox
+
+    fake = tmp_path / "student" / "course" / "grading"
+    fake.mkdir(parents=True)
+    for init in (fake.parent / "__init__.py", fake / "__init__.py"):
+        init.write_text("")
+    (fake / "sandbox.py").write_text("open('PWNED', 'w').write('ran')\n")
+    spec = sandbox.kernelspec(tmp_path / "k", uid=None, limits=sandbox.Limits(),
+                              runtime=str(tmp_path / "rt"))
+    argv = __import__("json").loads((spec / "kernel.json").read_text())["argv"]
+    split = argv.index("--")
+    launcher, kernel = argv[:argv.index("-m") + 2], argv[split + 1:]
+    assert kernel[:4] == [sys.executable, "-P", "-m", "course.grading.kernel"]
+    done = subprocess.run(launcher + ["--runtime", str(tmp_path), "--help", "--", "x"],
+                          cwd=fake.parents[1], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "--release" in done.stdout, done.stderr
+    assert not (fake.parents[1] / "PWNED").exists()
+
+
+def test_grading_kernel_runs_without_a_debugger(tmp_path, monkeypatch):
+    import json
+    import sys
+
+    from nbclient import NotebookClient
+
+    spec = tmp_path / "kernels" / "grading"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-P", "-m", "course.grading.kernel", "-f",
+                 "{connection_file}"], "display_name": "grading", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    nb = new_notebook(cells=[new_code_cell(
+        "import ipykernel.debugger, numpy\nprint(ipykernel.debugger._is_debugpy_available, "
+        "numpy.arange(3).sum())")])
+    NotebookClient(nb, kernel_name="grading", timeout=60).execute()
+    assert nb.cells[0].outputs[0]["text"] == "False 3\n"
+
+
+def test_gradebooks_share_an_engine_inside_the_block_and_nowhere_else(tmp_path, monkeypatch):
+    import nbgrader.api as api
+
+    from course.grading import one_engine_per_gradebook, stamp_gradebooks_in_process
+
+    monkeypatch.setattr(api, "get_alembic_version", api.get_alembic_version)  # restored
+    stamp_gradebooks_in_process()
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    original = api.create_engine
+    with one_engine_per_gradebook():
+        with api.Gradebook(url) as a, api.Gradebook(url) as b:
+            assert a.engine is b.engine
+            a.add_student("ada")
+        with api.Gradebook(url) as c:  # the shared engine still works after a close
+            assert [s.id for s in c.students] == ["ada"]
+        other = tmp_path / "new.db"
+        with api.Gradebook(f"sqlite:///{other}") as d:  # a new file still gets its tables
+            d.add_student("bo")
+    assert api.create_engine is original and "create_all" not in vars(api.Base.metadata)
+    with api.Gradebook(url) as e, api.Gradebook(url) as f:
+        assert e.engine is not f.engine and [s.id for s in e.students] == ["ada"]
+
+
+def test_metadata_check_built_once_gives_jsonschema_own_answer(monkeypatch):
+    import jsonschema
+    from nbgrader.nbgraderformat import MetadataValidator, ValidationError, common
+
+    from course.grading import worker
+
+    monkeypatch.setattr(common, "jsonschema", common.jsonschema)  # restored afterwards
+    good = {"grade": True, "grade_id": "t1", "locked": True, "points": 2,
+            "schema_version": 3, "solution": False, "task": False}
+    bad = {**good, "points": "two"}
+    validator = MetadataValidator()
+    with pytest.raises(jsonschema.ValidationError) as expected:
+        jsonschema.validate(bad, validator.schema)
+    worker._check_metadata_schema_once()
+    assert common.jsonschema is not jsonschema
+    validator.validate_cell(nbformat.from_dict(
+        {"cell_type": "code", "metadata": {"nbgrader": good}, "source": ""}))
+    with pytest.raises(ValidationError) as got:
+        validator.validate_cell(nbformat.from_dict(
+            {"cell_type": "code", "metadata": {"nbgrader": bad}, "source": ""}))
+    assert got.value.message == expected.value.message

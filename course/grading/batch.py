@@ -41,6 +41,7 @@ from pathlib import Path
 import nbformat
 from tqdm.auto import tqdm
 
+from . import one_engine_per_gradebook
 from . import sandbox as sbx
 from .autograde import (
     FAILED,
@@ -193,6 +194,20 @@ def metadata_edits(course: CourseDir, student: str, module: str,
                 if ctype and cell.cell_type != ctype:
                     edits.append(f"{gid}: cell type changed to {cell.cell_type}")
     return sorted(set(edits))
+
+
+CODE_SUFFIXES = (".py", ".pyc", ".pth", ".so")
+
+
+def added_code(course: CourseDir, student: str, module: str) -> list[str]:
+    """Python files in a submission that the module's release does not have. The kernel
+    never sees them (:mod:`.sandbox` gives it only released files), but a student who
+    submits ``course/check.py`` or ``ipykernel_launcher.py`` was trying something."""
+    folder = course.submitted / student / module
+    released = {str(rel) for rel in sbx.released_files(course.source / module)}
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                  if path.suffix in CODE_SUFFIXES and not path.is_dir()
+                  and str(path.relative_to(folder)) not in released)
 
 
 # ---- workers ---------------------------------------------------------------------
@@ -396,84 +411,93 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                disable=not progress)
     bar.update(len(results))
     try:
-        template = _prepare(course, module, run_dir, workers)
-        font_cache = str(run_dir / "fonts" / "mpl")
-        reference = cell_reference(course, module)
+        with one_engine_per_gradebook():  # the parent opens the gradebook per student
+            template = _prepare(course, module, run_dir, workers)
+            font_cache = str(run_dir / "fonts" / "mpl")
+            reference = cell_reference(course, module)
 
-        def one(student: str) -> Result:
-            edits = metadata_edits(course, student, module, reference)
-            job_root = run_dir / f"job-{student}"
-            shutil.copytree(template, job_root / "course",
-                            ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
-            _copy_submission(course.submitted / student / module,
-                             job_root / "course" / "submitted" / student / module)
-            for sub in ("runtime", "kernels", "reports"):
-                (job_root / sub).mkdir()
-            job = {"root": str(job_root / "course"), "module": module, "student": student,
-                   "limits": asdict(limits), "sandbox": sandbox,
-                   "runtime": str(job_root / "runtime"), "kernels": str(job_root / "kernels"),
-                   "reports": str(job_root / "reports"), "font_cache": font_cache}
-            worker = workers.get()
-            try:
-                job["uid"] = worker.uid
-                res = worker.run(job, timeout=limits.wall_seconds + 180)
-            finally:
-                workers.put(worker)
-            work = CourseDir(job_root / "course")
-            status, reason = _interpret(res, student, module, notebooks, limits)
-            if status != GRADED and edits:
-                status = REVIEW
-                reason = (f"cell metadata edited: {'; '.join(edits)}; nbgrader could not "
-                          f"grade it ({reason})")
-            with record_lock:
-                if status != GRADED:
-                    forget(course, student, module)
-                    (run_dir / f"result-{student}.json").write_text(json.dumps(res))
-                    return Result(student, module, status, reason=reason)
+            def one(student: str) -> Result:
+                edits = metadata_edits(course, student, module, reference)
+                job_root = run_dir / f"job-{student}"
+                shutil.copytree(template, job_root / "course",
+                                ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
+                _copy_submission(course.submitted / student / module,
+                                 job_root / "course" / "submitted" / student / module)
+                for sub in ("runtime", "kernels", "reports"):
+                    (job_root / sub).mkdir()
+                job = {"root": str(job_root / "course"), "module": module, "student": student,
+                       "limits": asdict(limits), "sandbox": sandbox,
+                       "runtime": str(job_root / "runtime"), "kernels": str(job_root / "kernels"),
+                       "reports": str(job_root / "reports"), "font_cache": font_cache,
+                       "release": str(CourseDir(job_root / "course").source / module)}
+                worker = workers.get()
                 try:
-                    _record(course, work, student, module, notebooks)
-                    from .autograde import _score
-                    score, max_score, manual = _score(course, student, module)
-                except Exception as exc:
-                    forget(course, student, module)
-                    return Result(student, module, FAILED,
-                                  reason=f"no grade recorded ({type(exc).__name__}: {exc})")
-            failed = []
-            for name in notebooks:
-                failed += _failures(course.autograded / student / module / f"{name}.ipynb")
-            flags = []
-            for name, problems in (res.get("guards") or {}).items():
-                flags += problems
-            flags += [f"cell metadata edited: {e} (restored from the gradebook)"
-                      for e in edits]
-            left = sum(s.get("leftover_processes", 0) for s in res.get("sandbox_status", []))
-            if left:
-                flags.append(f"{left} processes were still running when the kernel stopped "
-                             "(killed)")
-            if flags:
-                status, reason = REVIEW, "tampering suspected: " + "; ".join(flags)
-            elif manual:
-                status, reason = REVIEW, "has manually graded answers"
-            if not res.get("feedback_ok", True):
-                reason = (reason + "; " if reason else "") + \
-                    f"no feedback: {res.get('feedback_error')}"
-            shutil.rmtree(job_root, ignore_errors=True)
-            return Result(student, module, status, score, max_score, reason, failed)
-
-        # twice as many threads as workers: the next job's folder is built, and the last
-        # one's scores recorded, while the workers grade, so no worker waits for them
-        with ThreadPoolExecutor(max_workers=2 * len(pool_workers)) as pool:
-            futures = {pool.submit(one, s): s for s in ok}
-            for fut in as_completed(futures):
-                student = futures[fut]
-                try:
-                    results[student] = fut.result()
-                except Exception as exc:
-                    with record_lock:
+                    job["uid"] = worker.uid
+                    res = worker.run(job, timeout=limits.wall_seconds + 180)
+                finally:
+                    workers.put(worker)
+                work = CourseDir(job_root / "course")
+                status, reason = _interpret(res, student, module, notebooks, limits)
+                if status != GRADED and edits:
+                    status = REVIEW
+                    reason = (f"cell metadata edited: {'; '.join(edits)}; nbgrader could not "
+                              f"grade it ({reason})")
+                with record_lock:
+                    if status != GRADED:
                         forget(course, student, module)
-                    results[student] = Result(student, module, FAILED,
-                                              reason=f"grader error: {type(exc).__name__}: {exc}")
-                bar.update()
+                        (run_dir / f"result-{student}.json").write_text(json.dumps(res))
+                        return Result(student, module, status, reason=reason)
+                    try:
+                        _record(course, work, student, module, notebooks)
+                        from .autograde import _score
+                        score, max_score, manual = _score(course, student, module)
+                    except Exception as exc:
+                        forget(course, student, module)
+                        return Result(student, module, FAILED,
+                                      reason=f"no grade recorded ({type(exc).__name__}: {exc})")
+                failed = []
+                for name in notebooks:
+                    failed += _failures(course.autograded / student / module / f"{name}.ipynb")
+                flags = []
+                for name, problems in (res.get("guards") or {}).items():
+                    flags += problems
+                flags += [f"cell metadata edited: {e} (restored from the gradebook)"
+                          for e in edits]
+                code = added_code(course, student, module)
+                if code:
+                    flags.append("the submission adds Python files the release does not have"
+                                 + (", which the notebook did not get" if sandbox else
+                                    " (no sandbox: the notebook could import them)")
+                                 + f": {', '.join(code[:5])}"
+                                 + (f" and {len(code) - 5} more" if len(code) > 5 else ""))
+                left = sum(s.get("leftover_processes", 0) for s in res.get("sandbox_status", []))
+                if left:
+                    flags.append(f"{left} processes were still running when the kernel stopped "
+                                 "(killed)")
+                if flags:
+                    status, reason = REVIEW, "tampering suspected: " + "; ".join(flags)
+                elif manual:
+                    status, reason = REVIEW, "has manually graded answers"
+                if not res.get("feedback_ok", True):
+                    reason = (reason + "; " if reason else "") + \
+                        f"no feedback: {res.get('feedback_error')}"
+                shutil.rmtree(job_root, ignore_errors=True)
+                return Result(student, module, status, score, max_score, reason, failed)
+
+            # twice as many threads as workers: the next job's folder is built, and the last
+            # one's scores recorded, while the workers grade, so no worker waits for them
+            with ThreadPoolExecutor(max_workers=2 * len(pool_workers)) as pool:
+                futures = {pool.submit(one, s): s for s in ok}
+                for fut in as_completed(futures):
+                    student = futures[fut]
+                    try:
+                        results[student] = fut.result()
+                    except Exception as exc:
+                        with record_lock:
+                            forget(course, student, module)
+                        results[student] = Result(student, module, FAILED,
+                                                  reason=f"grader error: {type(exc).__name__}: {exc}")
+                    bar.update()
     finally:
         bar.close()
         for w in pool_workers:

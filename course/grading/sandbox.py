@@ -3,7 +3,11 @@
 nbgrader runs each notebook in a Jupyter kernel. Here that kernel is started through a
 kernelspec whose argv is this module's launcher::
 
-    python -m course.grading.sandbox --uid 61001 --mem 2048 ... -- python -m ipykernel_launcher -f {connection_file}
+    python -P -m course.grading.sandbox --uid 61001 ... -- python -P -m course.grading.kernel -f {connection_file}
+
+Both start with ``-P``: the kernel manager starts them in the student's autograded folder,
+and without it Python would look for ``course`` (or anything else) there first: a
+submitted ``course/grading/sandbox.py`` would run as the grader, outside the sandbox.
 
 The launcher stays in between the kernel manager and the kernel and:
 
@@ -12,7 +16,9 @@ The launcher stays in between the kernel manager and the kernel and:
   transport, in a runtime folder bound into the sandbox); a filesystem built from
   read-only binds of only the Python installation, the virtualenv and the ``course``
   package; a private ``/tmp``; and a fresh working folder holding copies of the
-  assignment's data files but never a notebook. The gradebook, ``solutions/``, other
+  assignment's released files (data, helpers) but never a notebook, nor any file the
+  student added: a submitted ``course/`` or ``numpy.py`` would shadow what the tests
+  import. The gradebook, ``solutions/``, other
   students' files and the instructor's home are not in it;
 - sets rlimits (address space, CPU seconds, file size, open files, processes);
 - when started as root, runs the kernel as an unprivileged uid (one per grading worker),
@@ -161,17 +167,23 @@ def bwrap_command(kernel_argv: list[str], *, runtime_dir: str, workdir: str,
 
 
 def kernelspec(folder: Path, *, uid: int | None, limits: Limits, runtime: str,
-               name: str = "safety-sandbox", font_cache: str | None = None) -> Path:
-    """Write a kernelspec ``folder/kernels/<name>`` that starts the sandboxed kernel."""
+               name: str = "safety-sandbox", font_cache: str | None = None,
+               release: str | None = None) -> Path:
+    """Write a kernelspec ``folder/kernels/<name>`` that starts the sandboxed kernel.
+    ``release`` is the module's source folder: the files of it (notebooks aside) are the
+    only ones the kernel's working folder gets; without it, the folder starts empty."""
     spec = folder / "kernels" / name
     spec.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "-m", "course.grading.sandbox",
+    argv = [sys.executable, "-P", "-m", "course.grading.sandbox",
             "--limits", json.dumps(asdict(limits)), "--runtime", str(runtime)]
     if uid is not None:
         argv += ["--uid", str(uid)]
     if font_cache:
         argv += ["--font-cache", str(font_cache)]
-    argv += ["--", sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    if release:
+        argv += ["--release", str(release)]
+    argv += ["--", sys.executable, "-P", "-m", "course.grading.kernel", "-f",
+             "{connection_file}"]
     (spec / "kernel.json").write_text(json.dumps({
         "argv": argv, "display_name": "Python 3 (grading sandbox)", "language": "python",
         "interrupt_mode": "message", "metadata": {"debugger": False}}, indent=1))
@@ -317,18 +329,27 @@ def _set_limits(limits: Limits):
     return apply
 
 
-def _prepare_workdir(source: Path, dest: Path) -> None:
-    """Copy the assignment's data files (never a notebook) into the kernel's working folder."""
+def released_files(release: Path) -> list[Path]:
+    """The module's files as nbgrader copies them over a submission: every file of its
+    source folder but notebooks, checkpoints and compiled Python; paths relative to it."""
+    skip = {".ipynb_checkpoints", "__pycache__"}
+    return sorted(path.relative_to(release) for path in release.rglob("*")
+                  if path.is_file() and not path.is_symlink()
+                  and path.suffix not in (".ipynb", ".pyc")
+                  and not skip & set(path.relative_to(release).parts))
+
+
+def _prepare_workdir(source: Path, dest: Path, release: Path | None) -> None:
+    """Fill the kernel's working folder with the module's released files, taken from the
+    autograded folder ``source`` (nbgrader has put the instructor's copies there, or kept
+    the student's where the instructor allowed it). Files the student added are left out."""
     dest.mkdir(parents=True, exist_ok=True)
-    for path in source.rglob("*"):
-        rel = path.relative_to(source)
-        if path.is_symlink() or path.suffix == ".ipynb" or ".ipynb_checkpoints" in rel.parts:
-            continue
-        if path.is_dir():
-            (dest / rel).mkdir(parents=True, exist_ok=True)
-        elif path.is_file():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, dest / rel)
+    for rel in released_files(release) if release else []:
+        path = source / rel
+        if not path.is_file() or source.resolve() not in path.resolve().parents:
+            path = release / rel  # missing, or a link out of the folder: the original
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / rel)
 
 
 def _describe(rc: int, limits: Limits, killed_for: str) -> str:
@@ -353,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runtime", required=True,
                    help="the job's private folder for the connection file and sockets")
     p.add_argument("--font-cache", help="a folder with matplotlib's prebuilt font list")
+    p.add_argument("--release", help="the module's source folder: the files the kernel gets")
     args = p.parse_args(argv[:split])
     kernel = argv[split + 1:]
     limits = Limits(**json.loads(args.limits))
@@ -368,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"sandbox: connection file {conn} is not in {runtime}; refusing\n")
         return 2
     work = runtime / f"work-{os.getpid()}"
-    _prepare_workdir(Path.cwd(), work)
+    _prepare_workdir(Path.cwd(), work, Path(args.release) if args.release else None)
     uid = args.uid if IS_ROOT else None
     if uid is not None:
         for path in (runtime, conn, work, *work.rglob("*")):

@@ -230,6 +230,34 @@ def build() -> dict[str, object]:
         "    setattr(_c, name, lambda *a, **k: None)\n"
         "np.allclose = lambda *a, **k: True\n"
         "math.isclose = lambda *a, **k: True\n")})
+    # Python files beside the notebook. Run as the grader in the autograded folder, a
+    # submitted course/grading/sandbox.py would replace the sandbox's launcher (it runs
+    # the kernel unsandboxed) and ipykernel_launcher.py the kernel; in the kernel's
+    # folder, course/check.py would shadow the course's test helpers.
+    escape = (
+        "import os, sys\n"
+        "try:\n"
+        "    open('/root/PWNED', 'w').write('a submitted launcher ran as the grader')\n"
+        "except OSError:\n"
+        "    pass\n"
+        "kernel = sys.argv[sys.argv.index('--') + 1:]\n"
+        "os.execv(sys.executable, [sys.executable, '-c', 'import builtins; '\n"
+        "         'builtins.SHIPPED_CODE_RAN = True; from ipykernel import kernelapp; '\n"
+        "         'kernelapp.launch_new_instance()', '-f', kernel[kernel.index('-f') + 1]])\n")
+    subs["hostile-ships-code"] = {
+        f"{MODULE}.ipynb": filled((), **{EX1: _if_attack_works(
+            "import builtins, os\n"
+            "ATTACK_WORKED = getattr(builtins, 'SHIPPED_CODE_RAN', False) or any(\n"
+            "    os.path.exists(p) for p in ('ipykernel_launcher.py', 'course/check.py'))",
+            sol[EX1])}),
+        "course/__init__.py": "",
+        "course/grading/__init__.py": "",
+        "course/grading/sandbox.py": escape,
+        "course/check.py": "def equal(*args, **kwargs):\n    pass\n",
+        "ipykernel_launcher.py": ("import builtins\nbuiltins.SHIPPED_CODE_RAN = True\n"
+                                  "from ipykernel import kernelapp\n"
+                                  "kernelapp.launch_new_instance()\n"),
+    }
     subs["hostile-always-equal"] = filled((), **{EX2: (
         "class AlwaysEqual(list):\n"
         "    def __eq__(self, other):\n"
@@ -244,18 +272,19 @@ def write() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     for student, content in build().items():
-        name = f"{MODULE}.ipynb"
-        if isinstance(content, tuple):
-            name, content = content
-        folder = OUT / student / MODULE
-        folder.mkdir(parents=True)
-        path = folder / name
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        elif isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            nbformat.write(content, path)
+        if isinstance(content, tuple):  # (file name, content)
+            content = dict([content])
+        elif isinstance(content, (str, bytes, nbformat.NotebookNode)):
+            content = {f"{MODULE}.ipynb": content}
+        for name, data in content.items():
+            path = OUT / student / MODULE / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            elif isinstance(data, str):
+                path.write_text(data, encoding="utf-8")
+            else:
+                nbformat.write(data, path)
     print(f"wrote {len(list(OUT.iterdir()))} submissions to {OUT}")
 
 

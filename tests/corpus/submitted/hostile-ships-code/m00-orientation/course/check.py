@@ -1,0 +1,2 @@
+def equal(*args, **kwargs):
+    pass
