@@ -15,7 +15,11 @@ resident set of the whole process tree, sampled every 0.2 s), the share of the m
 CPU time a hypervisor took during each run (above a few percent, expect the ratio to move
 by as much between runs), and the ratio. Usage::
 
-    .venv/bin/python benchmarks/grading.py [-n 100] [--jobs 2] [--module m00-orientation]
+    .venv/bin/python benchmarks/grading.py [-n 100] [--jobs 2] [--rounds 2] [--module m00-orientation]
+
+With ``--rounds 2`` each is graded twice, in the order plain, ours, ours, plain, and the
+ratio is taken over the total times: on a virtual machine whose speed drifts by 10% or
+more over a quarter of an hour, that cancels most of the drift.
 """
 
 from __future__ import annotations
@@ -117,6 +121,8 @@ def main() -> int:
     p.add_argument("-n", type=int, default=100, help="submissions (default 100)")
     p.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     p.add_argument("--module", default="m00-orientation")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="grade the cohort this many times each, alternating which goes first")
     args = p.parse_args()
     source = CourseDir(REPO)
     bindir = Path(sys.executable).parent
@@ -129,30 +135,41 @@ def main() -> int:
                        cwd=plain.root, capture_output=True, check=True,
                        env={**os.environ, "PATH": f"{bindir}:{os.environ['PATH']}"})
         print(f"{args.n} submissions of {args.module}, {args.jobs} jobs, "
-              f"{os.cpu_count()} CPUs\n")
-        t_plain, m_plain, rc1, cpu_plain, stolen_plain = measure(
-            [str(bindir / "nbgrader"), "autograde", args.module, "--force"], plain.root)
-        t_ours, m_ours, rc2, cpu_ours, stolen_ours = measure(
-            [str(bindir / "safety-course"), "-q", "--course", str(ours.root), "grade",
-             "--module", args.module, "--jobs", str(args.jobs)], ours.root)
+              f"{os.cpu_count()} CPUs, {args.rounds} round(s)\n")
         from nbgrader.api import Gradebook
 
-        with Gradebook(plain.db_url) as gb:
-            n_plain = sum(1 for s in gb.find_assignment(args.module).submissions
-                          if s.score is not None)
-        summary = (ours.root / "grading-summary.csv").read_text().splitlines()[1:]
-        n_ours = sum(1 for ln in summary if ",graded," in ln)
-        rows = [("plain nbgrader autograde (sequential)", t_plain, m_plain, n_plain, rc1,
-                 cpu_plain, stolen_plain),
-                (f"safety-course grade --jobs {args.jobs}", t_ours, m_ours, n_ours, rc2,
-                 cpu_ours, stolen_ours)]
+        def run_plain():
+            t, m, rc, cpu, stolen = measure(
+                [str(bindir / "nbgrader"), "autograde", args.module, "--force"], plain.root)
+            with Gradebook(plain.db_url) as gb:
+                n = sum(1 for s in gb.find_assignment(args.module).submissions
+                        if s.score is not None)
+            return "plain nbgrader autograde (sequential)", t, m, n, rc, cpu, stolen
+
+        def run_ours():
+            t, m, rc, cpu, stolen = measure(
+                [str(bindir / "safety-course"), "-q", "--course", str(ours.root), "grade",
+                 "--module", args.module, "--jobs", str(args.jobs)], ours.root)
+            summary = (ours.root / "grading-summary.csv").read_text().splitlines()[1:]
+            n = sum(1 for ln in summary if ",graded," in ln)
+            return f"safety-course grade --jobs {args.jobs}", t, m, n, rc, cpu, stolen
+
         print(f"{'run':42} {'seconds':>8} {'subs/min':>9} {'CPU s/sub':>10} {'peak MiB':>9} "
-              f"{'graded':>7} {'stolen %':>9}")
-        for name, t, m, n, rc, cpu, stolen in rows:
-            print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {cpu / args.n:10.2f} {m:9.0f} "
-                  f"{n:7d} {100 * stolen / (t * os.cpu_count()):9.1f}"
-                  + ("" if rc == 0 else f"  (exit {rc})"))
-        print(f"\nthroughput ratio (safety-course / plain): {t_plain / t_ours:.2f}x")
+              f"{'graded':>7} {'stolen %':>9}", flush=True)
+        totals = {"plain": 0.0, "ours": 0.0}
+        for r in range(args.rounds):
+            # rounds alternate the order (plain first, then ours first, ...), so a machine
+            # that speeds up or slows down during the benchmark favours neither
+            order = [("plain", run_plain), ("ours", run_ours)]
+            for key, run in order if r % 2 == 0 else order[::-1]:
+                name, t, m, n, rc, cpu, stolen = run()
+                totals[key] += t
+                print(f"{name:42} {t:8.1f} {args.n / t * 60:9.1f} {cpu / args.n:10.2f} "
+                      f"{m:9.0f} {n:7d} {100 * stolen / (t * os.cpu_count()):9.1f}"
+                      + ("" if rc == 0 else f"  (exit {rc})"), flush=True)
+        print(f"\nthroughput ratio (safety-course / plain): "
+              f"{totals['plain'] / totals['ours']:.2f}x"
+              + (f" (total time over {args.rounds} rounds)" if args.rounds > 1 else ""))
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -226,8 +226,8 @@ class Worker:
         env.pop("MPLBACKEND", None)
         env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
         log = open(self.logdir / f"worker-{self.slot}.log", "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.worker"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen(  # -P: modules never come from the current folder
+            [sys.executable, "-P", "-m", "course.grading.worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=log, env=env, start_new_session=True)
         log.close()
         self._buf = b""
