@@ -18,8 +18,8 @@ The launcher stays in between the kernel manager and the kernel and:
   package; a private ``/tmp``; and a fresh working folder holding copies of the
   assignment's released files (data, helpers) but never a notebook, nor any file the
   student added: a submitted ``course/`` or ``numpy.py`` would shadow what the tests
-  import. The gradebook, ``solutions/``, other
-  students' files and the instructor's home are not in it;
+  import. The gradebook, ``solutions/``, other students' files and the instructor's
+  home are not in it;
 - sets rlimits (address space, CPU seconds, file size, open files, processes);
 - when started as root, runs the kernel as an unprivileged uid (one per grading worker),
   so the process limit is enforced, and kills the sandbox when the resident memory of all
@@ -344,9 +344,10 @@ def _prepare_workdir(source: Path, dest: Path, release: Path | None) -> None:
     autograded folder ``source`` (nbgrader has put the instructor's copies there, or kept
     the student's where the instructor allowed it). Files the student added are left out."""
     dest.mkdir(parents=True, exist_ok=True)
+    inside = source.resolve()
     for rel in released_files(release) if release else []:
         path = source / rel
-        if not path.is_file() or source.resolve() not in path.resolve().parents:
+        if not path.is_file() or inside not in path.resolve().parents:
             path = release / rel  # missing, or a link out of the folder: the original
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, dest / rel)
