@@ -191,22 +191,22 @@ def test_grading_kernel_client_runs_notebooks_and_notices_a_dead_kernel():
     first cell's included, and gives up on a kernel that died before answering."""
     import asyncio
 
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-
     from course.grading import worker
-    from course.grading.kernelclient import GradingKernelClient
+    from course.grading.kernelclient import GradingKernelClient, GradingKernelManager
+    from course.grading.preprocessors import Execute
 
     c = worker._config({"root": ".", "limits": {"cell_seconds": 60}, "reports": ".",
                         "sandbox": False})
+    execute = Execute(config=c)
+    assert execute.kernel_manager_class is GradingKernelManager
+    assert execute.timeout == 60  # c.Execute still configures it
     nb = new_notebook(cells=[new_code_cell("print('first')"), new_code_cell("6 * 7")])
-    client = NotebookClient(nb, kernel_name="python3", config=c, timeout=60)
-    client.execute()
+    execute.preprocess(nb, {})
     assert nb.cells[0].outputs[0]["text"] == "first\n"
     assert nb.cells[1].outputs[0]["data"]["text/plain"] == "42"
 
     async def dead():
-        km = AsyncKernelManager(kernel_name="python3", config=c)
+        km = GradingKernelManager(kernel_name="python3", config=c)
         await km.start_kernel()
         kc = km.client()
         assert isinstance(kc, GradingKernelClient)
@@ -219,6 +219,24 @@ def test_grading_kernel_client_runs_notebooks_and_notices_a_dead_kernel():
             kc.stop_channels()
 
     asyncio.run(dead())
+
+
+def test_launcher_notices_the_kernel_end_with_or_without_a_pidfd():
+    import os
+    import subprocess
+
+    from course.grading import sandbox
+
+    for use_pidfd in (True, False):
+        proc = subprocess.Popen(["sleep", "0.3"])
+        pidfd = os.pidfd_open(proc.pid) if use_pidfd else None
+        try:
+            assert not sandbox._ended(proc, pidfd, 0.01)
+            assert sandbox._ended(proc, pidfd, 30) and proc.returncode == 0
+        finally:
+            proc.kill()
+            if pidfd is not None:
+                os.close(pidfd)
 
 
 def test_kernel_folder_gets_the_released_files_only(tmp_path):
@@ -293,6 +311,40 @@ def test_grading_kernel_runs_without_a_debugger(tmp_path, monkeypatch):
         "numpy.arange(3).sum())")])
     NotebookClient(nb, kernel_name="grading", timeout=60).execute()
     assert nb.cells[0].outputs[0]["text"] == "False 3\n"
+
+
+def test_grading_kernel_runs_exit_handlers_and_keeps_the_exit_code(tmp_path):
+    """The grading kernel skips the interpreter's teardown, not the exit handlers (which
+    close its sockets in order) or the exit status a crash or sys.exit would give."""
+    import subprocess
+    import sys
+
+    from jupyter_client import BlockingKernelClient
+    from jupyter_client.connect import write_connection_file
+
+    from course.grading.kernel import exit_code
+
+    conn, _ = write_connection_file(str(tmp_path / "kernel.json"))
+    kernel = subprocess.Popen([sys.executable, "-P", "-m", "course.grading.kernel", "-f", conn],
+                              cwd=tmp_path)
+    kc = BlockingKernelClient(connection_file=conn)
+    kc.load_connection_file()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        marker = tmp_path / "atexit-ran"
+        reply = kc.execute_interactive(
+            f"import atexit\natexit.register(lambda: open({str(marker)!r}, 'w').write('yes'))",
+            timeout=60)
+        assert reply["content"]["status"] == "ok"
+        kc.shutdown()
+        assert kernel.wait(timeout=60) == 0
+    finally:
+        kc.stop_channels()
+        kernel.kill()
+    assert marker.read_text() == "yes"
+    assert [exit_code(c) for c in (None, 0, 3, 256 + 7, True)] == [0, 0, 3, 7, 1]
+    assert exit_code("a message") == 1
 
 
 def test_gradebooks_share_an_engine_inside_the_block_and_nowhere_else(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nbgrader.preprocessors import ClearHiddenTests
+from nbgrader.preprocessors import Execute as NbgraderExecute
 
 
 class RedactHiddenTests(ClearHiddenTests):
@@ -23,3 +24,15 @@ class RedactHiddenTests(ClearHiddenTests):
                     output["traceback"] = [f"{output.get('ename', 'Error')}: "
                                            f"{output.get('evalue', '')}"]
         return cell, resources
+
+
+class Execute(NbgraderExecute):
+    """nbgrader's ``Execute`` (configured as ``c.Execute``), its kernels run by
+    :class:`~course.grading.kernelclient.GradingKernelManager`. nbgrader passes its own
+    kernel manager class as an argument, which configuration cannot override."""
+
+    def __init__(self, **kwargs):
+        from .kernelclient import GradingKernelManager
+
+        kwargs.setdefault("kernel_manager_class", GradingKernelManager)
+        super().__init__(**kwargs)

@@ -38,6 +38,7 @@ import ctypes
 import json
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -353,6 +354,19 @@ def _prepare_workdir(source: Path, dest: Path, release: Path | None) -> None:
         shutil.copy2(path, dest / rel)
 
 
+def _ended(proc: subprocess.Popen, pidfd: int | None, timeout: float) -> bool:
+    """Whether ``proc`` ends within ``timeout`` seconds. With a pidfd this returns the moment
+    it ends; ``Popen.wait`` alone would look every 0.05 s, time the worker spends waiting."""
+    if pidfd is not None:
+        select.select([pidfd], [], [], timeout)
+        timeout = 0
+    try:
+        proc.wait(timeout=timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
+
+
 def _describe(rc: int, limits: Limits, killed_for: str) -> str:
     if killed_for:
         return killed_for
@@ -412,14 +426,15 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ns = None
     used = 0.0
+    try:
+        pidfd = os.pidfd_open(proc.pid)
+    except (AttributeError, OSError):  # before Linux 5.3
+        pidfd = None
     while True:
         # each look scans /proc, so look often only when memory use nears the limit; the
         # wait still returns as soon as the kernel exits (the worker is waiting for that)
-        try:
-            proc.wait(timeout=0.1 if used > limits.memory_mb / 2 else 0.4)
+        if _ended(proc, pidfd, 0.1 if used > limits.memory_mb / 2 else 0.4):
             break
-        except subprocess.TimeoutExpired:
-            pass
         ns = ns or _sandbox_ns(proc.pid)
         if ns is None:
             continue
@@ -433,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
             proc.kill()
             _kill_pids(_ns_pids(ns))
     rc = proc.returncode
+    if pidfd is not None:
+        os.close(pidfd)
     # the pid namespace dies with its first process; count (and kill) any survivor
     for _ in range(30):  # the namespace's init may still be on its way out
         if not ns or not _ns_pids(ns):

@@ -34,7 +34,6 @@ def _config(job: dict):
     from nbgrader.preprocessors import (
         AssignLatePenalties,
         CheckCellMetadata,
-        Execute,
         IgnorePattern,
         LimitOutput,
         SaveAutoGrades,
@@ -43,6 +42,7 @@ def _config(job: dict):
 
     from . import nbconfig
     from .guards import CollectGuards, InsertGuards
+    from .preprocessors import Execute
 
     c = Config()
     nbconfig.apply(c)
@@ -53,7 +53,6 @@ def _config(job: dict):
         InsertGuards, Execute, CollectGuards, IgnorePattern, ClearMetadataPreprocessor,
         LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     c.CollectGuards.report_dir = job["reports"]
-    c.AsyncKernelManager.client_class = "course.grading.kernelclient.GradingKernelClient"
     if job["sandbox"]:
         c.Execute.kernel_name = "safety-sandbox"
         c.KernelManager.transport = "ipc"
