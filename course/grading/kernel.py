@@ -37,18 +37,18 @@ def main() -> None:
 
     from ipykernel import kernelapp
 
-    code = None
+    status = 0
     try:
         kernelapp.launch_new_instance()
     except SystemExit as exc:
-        code = exc.code
+        status = exit_code(exc.code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
         try:
             stream.flush()
         except (AttributeError, OSError, ValueError):
             pass
-    os._exit(exit_code(code))
+    os._exit(status)
 
 
 if __name__ == "__main__":
