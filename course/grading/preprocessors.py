@@ -5,6 +5,8 @@ from __future__ import annotations
 from nbgrader.preprocessors import ClearHiddenTests
 from nbgrader.preprocessors import Execute as NbgraderExecute
 
+from .kernelclient import GradingKernelManager
+
 
 class RedactHiddenTests(ClearHiddenTests):
     """Remove hidden tests from feedback, including the lines a traceback would show.
@@ -32,7 +34,5 @@ class Execute(NbgraderExecute):
     kernel manager class as an argument, which configuration cannot override."""
 
     def __init__(self, **kwargs):
-        from .kernelclient import GradingKernelManager
-
         kwargs.setdefault("kernel_manager_class", GradingKernelManager)
         super().__init__(**kwargs)
