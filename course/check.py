@@ -24,7 +24,7 @@ import numpy as np
 from .patterns import PATTERNS, describe
 
 __all__ = ["CheckFailed", "fail", "that", "equal", "close", "is_instance", "raises", "keys",
-           "finite", "done", "show", "is_number"]
+           "finite", "done", "show", "is_number", "decision", "traced"]
 
 _repr = reprlib.Repr()
 _repr.maxstring = 80
@@ -189,3 +189,39 @@ def done(message: str = "Visible checks passed.") -> None:
 def is_number(value) -> bool:
     return isinstance(value, (Number, np.number)) and not isinstance(value, (bool, np.bool_)) \
         and math.isfinite(float(value))
+
+
+def decision(answer, options, constraints, objective, what: str, *,
+             hint: str | None = None, pattern: str | None = None) -> None:
+    """Fail unless ``answer`` is a defensible :class:`course.judgment.Decision` here.
+
+    ``options`` maps each option to its measured metrics (a dict of dicts or a DataFrame
+    indexed by option); ``constraints`` are :class:`course.judgment.Constraint`s;
+    ``objective`` a :class:`course.judgment.Objective`. Every defensible decision passes,
+    not one reference answer: see :func:`course.judgment.problems`.
+    """
+    from .judgment import problems
+
+    found = problems(answer, options, constraints, objective)
+    if found:
+        fail(f"{what}: {'; '.join(found)}", hint=hint, pattern=pattern, _has_values=False)
+
+
+def traced(text, what: str = "the written answer", *, measured=None, namespace=None,
+           given=(), min_numbers: int = 2, hint: str | None = None) -> None:
+    """Fail unless every number in ``text`` traces to a value the notebook computed.
+
+    See :func:`course.trace.untraced` for the rules; ``namespace`` is usually
+    ``globals()`` and ``measured`` the notebook's :class:`course.trace.Measured` record.
+    """
+    from .trace import untraced
+
+    if not isinstance(text, str):
+        fail(f"{what} should be a str, not a {type(text).__name__}", hint=hint,
+             _has_values=False)
+    found = untraced(text, measured, namespace, given, min_numbers)
+    if found:
+        fail(f"every number in {what} should trace to a value your notebook computed, "
+             f"with its interval where it has one; {'; '.join(found)}",
+             hint=hint or "run `course.trace.explain(ANSWER, measured, globals())` to see "
+                          "what each number traces to.", _has_values=False)

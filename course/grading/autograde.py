@@ -43,6 +43,8 @@ class Result:
     max_score: float | None = None
     reason: str = ""
     failed_tests: list[str] = field(default_factory=list)
+    pending: float = 0.0
+    """Points of written answers that wait for hand grading (not in ``score`` yet)."""
 
     def row(self) -> dict:
         d = asdict(self)
@@ -148,7 +150,9 @@ def _score(course: CourseDir, student: str, module: str):
 
     with Gradebook(course.db_url) as gb:
         sub = gb.find_submission(module, student)
-        return float(sub.score), float(sub.max_score), bool(sub.needs_manual_grade)
+        pending = sum(float(g.max_score) for nb in sub.notebooks for g in nb.grades
+                      if g.needs_manual_grade)
+        return float(sub.score), float(sub.max_score), pending
 
 
 def grade_one(course: CourseDir, student: str, module: str,
@@ -213,6 +217,8 @@ def table(results: list[Result]) -> str:
     rows = [("student", "module", "status", "score", "reason")]
     for r in results:
         score = "-" if r.score is None else f"{r.score:g} / {r.max_score:g}"
+        if r.pending:
+            score += f" (+{r.pending:g} by hand)"
         why = r.reason or ("lost points: " + summarise(r.failed_tests) if r.failed_tests
                            else "all tests passed")
         rows.append((r.student, r.module, r.status, score, why))

@@ -477,12 +477,15 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                 if flags:
                     status, reason = REVIEW, "tampering suspected: " + "; ".join(flags)
                 elif manual:
-                    status, reason = REVIEW, "has manually graded answers"
+                    # the written answers are the normal hand-graded part, not a suspicion
+                    reason = (f"written answers wait for hand grading ({manual:g} points; "
+                              "open Formgrader)")
                 if not res.get("feedback_ok", True):
                     reason = (reason + "; " if reason else "") + \
                         f"no feedback: {res.get('feedback_error')}"
                 shutil.rmtree(job_root, ignore_errors=True)
-                return Result(student, module, status, score, max_score, reason, failed)
+                return Result(student, module, status, score, max_score, reason, failed,
+                              pending=manual)
 
             # twice as many threads as workers: the next job's folder is built, and the last
             # one's scores recorded, while the workers grade, so no worker waits for them
