@@ -1,5 +1,6 @@
 """Small pieces of the grading tools, without running nbgrader."""
 
+import json
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
@@ -391,3 +392,56 @@ def test_metadata_check_built_once_gives_jsonschema_own_answer(monkeypatch):
         validator.validate_cell(nbformat.from_dict(
             {"cell_type": "code", "metadata": {"nbgrader": bad}, "source": ""}))
     assert got.value.message == expected.value.message
+
+
+def _graded_cell(source, outputs, solution=False):
+    from nbformat.v4 import new_code_cell
+
+    cell = new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": solution, "grade_id": "t",
+                                 "points": 1, "schema_version": 3}
+    cell.outputs = outputs
+    return cell
+
+
+def test_stderr_from_the_learner_does_not_zero_a_test():
+    """nbgrader zeroes a test cell with stderr output; a debug line or a warning from the
+    learner's own function is not a failed test, but an error still is."""
+    from nbformat.v4 import new_notebook, new_output
+    from nbgrader.utils import determine_grade
+
+    from course.grading.preprocessors import StudentStderrIsNotAFailure
+
+    talk = _graded_cell("t()", [new_output("stream", name="stderr", text="debug\n")])
+    broken = _graded_cell("t()", [new_output("stream", name="stderr", text="w\n"),
+                                  new_output("error", ename="CheckFailed", evalue="no",
+                                             traceback=[])])
+    nb = new_notebook(cells=[talk, broken])
+    assert determine_grade(talk)[0] == 0  # nbgrader's own rule, which this preprocessor fixes
+    StudentStderrIsNotAFailure().preprocess(nb, {})
+    assert determine_grade(talk)[0] == 1 and talk.outputs[0]["text"] == "[stderr] debug\n"
+    assert determine_grade(broken)[0] == 0
+
+
+def test_outputs_are_capped_per_output_and_per_notebook():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from course.grading.preprocessors import CapOutputs
+
+    line = new_code_cell("print('y' * 20_000_000)")
+    line.outputs = [new_output("stream", name="stdout", text="y" * 20_000_000)]
+    fig = new_code_cell("plot")
+    fig.outputs = [new_output("display_data", data={"image/png": "A" * 3_000_000,
+                                                    "text/plain": "<Figure>"})]
+    many = [new_code_cell(f"print({i})") for i in range(40)]
+    for cell in many:
+        cell.outputs = [new_output("stream", name="stdout", text="z" * 90_000)]
+    nb = new_notebook(cells=[line, fig, *many])
+    CapOutputs(max_total=1_000_000).preprocess(nb, {})
+    assert len(line.outputs[0]["text"]) < 100_200
+    assert "19,900,000 more characters" in line.outputs[0]["text"]
+    assert list(fig.outputs[0]["data"]) == ["text/plain"]
+    assert "image/png output of 3,000,000 bytes was cut" in fig.outputs[0]["data"]["text/plain"]
+    sizes = sum(len(json.dumps(o)) for c in nb.cells for o in c.outputs)
+    assert sizes <= 1_000_000 + 200
+    assert any("passed 1,000,000 bytes" in o.get("text", "") for c in many for o in c.outputs)

@@ -42,7 +42,7 @@ def _config(job: dict):
 
     from . import nbconfig
     from .guards import CollectGuards, InsertGuards
-    from .preprocessors import Execute
+    from .preprocessors import CapOutputs, Execute, StudentStderrIsNotAFailure
 
     c = Config()
     nbconfig.apply(c)
@@ -51,7 +51,8 @@ def _config(job: dict):
     c.Execute.startup_timeout = 120
     c.Autograde.autograde_preprocessors = [
         InsertGuards, Execute, CollectGuards, IgnorePattern, ClearMetadataPreprocessor,
-        LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+        LimitOutput, CapOutputs, StudentStderrIsNotAFailure, SaveAutoGrades,
+        AssignLatePenalties, CheckCellMetadata]
     c.CollectGuards.report_dir = job["reports"]
     if job["sandbox"]:
         c.Execute.kernel_name = "safety-sandbox"
