@@ -168,7 +168,7 @@ def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
     from nbconvert import HTMLExporter
     from nbconvert.exporters import html
 
-    from course.grading import worker
+    from course.grading import speedups, worker
 
     png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9"
            "awAAAABJRU5ErkJggg==")
@@ -177,7 +177,7 @@ def test_feedback_images_get_alt_text_without_parsing(monkeypatch):
     exporter = HTMLExporter(template_name="classic")
     before, _ = exporter.from_notebook_node(nb)
     monkeypatch.setattr(html, "BeautifulSoup", html.BeautifulSoup)  # restored afterwards
-    worker._alt_text_without_parsing()
+    speedups.alt_text_without_parsing()
     after, _ = exporter.from_notebook_node(nb)
     images = re.findall(r"<img[^>]*>", after)
     assert len(images) == len(re.findall(r"<img[^>]*>", before)) == 1
@@ -375,7 +375,7 @@ def test_metadata_check_built_once_gives_jsonschema_own_answer(monkeypatch):
     import jsonschema
     from nbgrader.nbgraderformat import MetadataValidator, ValidationError, common
 
-    from course.grading import worker
+    from course.grading import speedups
 
     monkeypatch.setattr(common, "jsonschema", common.jsonschema)  # restored afterwards
     good = {"grade": True, "grade_id": "t1", "locked": True, "points": 2,
@@ -384,7 +384,7 @@ def test_metadata_check_built_once_gives_jsonschema_own_answer(monkeypatch):
     validator = MetadataValidator()
     with pytest.raises(jsonschema.ValidationError) as expected:
         jsonschema.validate(bad, validator.schema)
-    worker._check_metadata_schema_once()
+    speedups.check_metadata_schema_once()
     assert common.jsonschema is not jsonschema
     validator.validate_cell(nbformat.from_dict(
         {"cell_type": "code", "metadata": {"nbgrader": good}, "source": ""}))
@@ -445,3 +445,39 @@ def test_outputs_are_capped_per_output_and_per_notebook():
     sizes = sum(len(json.dumps(o)) for c in nb.cells for o in c.outputs)
     assert sizes <= 1_000_000 + 200
     assert any("passed 1,000,000 bytes" in o.get("text", "") for c in many for o in c.outputs)
+
+
+def test_grading_processes_validate_notebooks_without_rfc3987_syntax():
+    """fast_imports hides rfc3987_syntax; jsonschema must still load and nbformat still
+    validate (jsonschema imports that package only for the "iri" format)."""
+    import subprocess
+    import sys
+
+    code = ("from course.grading import fast_imports; fast_imports()\n"
+            "import nbformat, sys\n"
+            "nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')]))\n"
+            "assert sys.modules['rfc3987_syntax'] is None\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-500:]
+
+
+def test_template_cache_keeps_pages_identical(monkeypatch):
+    """cache_templates relies on TemplateExporter._create_environment returning the jinja
+    environment every exporter renders with."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+
+    from course.grading import speedups
+
+    nb = new_notebook(cells=[new_code_cell("1 + 1", outputs=[
+        new_output("execute_result", data={"text/plain": "2"}, execution_count=1)])])
+    before, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    monkeypatch.setattr(TemplateExporter, "_create_environment",
+                        TemplateExporter._create_environment)  # restored afterwards
+    speedups.cache_templates()
+    first = HTMLExporter(template_name="classic")
+    assert first.environment.bytecode_cache is not None
+    again, _ = first.from_notebook_node(nb)
+    third, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
+    assert before == again == third

@@ -43,18 +43,10 @@ from tqdm.auto import tqdm
 
 from . import one_engine_per_gradebook
 from . import sandbox as sbx
-from .autograde import (
-    FAILED,
-    GRADED,
-    REVIEW,
-    SUBMISSION_TIMEOUT,
-    GradingRefused,
-    Result,
-    _failures,
-    preflight,
-    students,
-)
 from .coursedir import CourseDir
+from .results import FAILED, GRADED, REVIEW, SUBMISSION_TIMEOUT, GradingRefused, Result
+from .submissions import failures as _failures
+from .submissions import preflight, score, students
 from .worker import RESULT
 
 UID_BASE = 61000
@@ -449,8 +441,7 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                         return Result(student, module, status, reason=reason)
                     try:
                         _record(course, work, student, module, notebooks)
-                        from .autograde import _score
-                        score, max_score, manual = _score(course, student, module)
+                        points, max_score, manual = score(course, student, module)
                     except Exception as exc:
                         forget(course, student, module)
                         return Result(student, module, FAILED,
@@ -484,7 +475,7 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                     reason = (reason + "; " if reason else "") + \
                         f"no feedback: {res.get('feedback_error')}"
                 shutil.rmtree(job_root, ignore_errors=True)
-                return Result(student, module, status, score, max_score, reason, failed,
+                return Result(student, module, status, points, max_score, reason, failed,
                               pending=manual)
 
             # twice as many threads as workers: the next job's folder is built, and the last

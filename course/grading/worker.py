@@ -23,10 +23,15 @@ import time
 import traceback
 from pathlib import Path
 
-from . import fast_imports, one_engine_per_gradebook, stamp_gradebooks_in_process
+from .speedups import (
+    FIGURE_ALT,  # noqa: F401  (the tests read it from here)
+    WORKER_PATCHES,
+    fast_imports,
+    one_engine_per_gradebook,
+    stamp_gradebooks_in_process,
+)
 
 RESULT = "@@RESULT "
-FIGURE_ALT = "A figure drawn by the code cell above"
 
 
 def _config(job: dict):
@@ -149,103 +154,13 @@ def run_job(job: dict) -> dict:
     return result
 
 
-def _cache_templates() -> None:
-    """Keep compiled jinja2 templates in memory for the worker's life: nbgrader builds a
-    new HTML exporter for each feedback page, which would compile the same templates again
-    (about 0.5 s a student). The cache is keyed by template and checked against its source."""
-    import jinja2
-    from nbconvert.exporters.templateexporter import TemplateExporter
-
-    store: dict = {}
-
-    class MemoryCache(jinja2.BytecodeCache):
-        def load_bytecode(self, bucket):
-            if bucket.key in store:
-                bucket.bytecode_from_string(store[bucket.key])
-
-        def dump_bytecode(self, bucket):
-            store[bucket.key] = bucket.bytecode_to_string()
-
-    cache, create = MemoryCache(), TemplateExporter._create_environment
-
-    def _create_environment(exporter):
-        env = create(exporter)
-        env.bytecode_cache = cache
-        return env
-
-    TemplateExporter._create_environment = _create_environment
-
-
-def _alt_text_without_parsing() -> None:
-    """Add alt text to a feedback page's images without parsing the page. nbconvert's HTML
-    exporter reads every page it writes back into BeautifulSoup to give images without alt
-    text a placeholder and lab-template cells a tab stop: about 0.3 s a page, a fifth of a
-    worker's time per student. nbgrader's feedback template is the classic one (no lab
-    cells), so only the alt text applies, and one pattern over the ``<img`` tags adds it;
-    a page from the lab template still goes through BeautifulSoup."""
-    import re
-
-    from nbconvert.exporters import html
-
-    no_alt = re.compile(r"<img(?![^>]*\salt=)", re.IGNORECASE)
-
-    class Page:
-        """What nbconvert uses of a BeautifulSoup document: ``select`` and ``str``."""
-
-        def __init__(self, markup: str):
-            self.markup = markup
-
-        def select(self, _selector: str) -> list:
-            return []
-
-        def __str__(self) -> str:
-            return no_alt.sub(f'<img alt="{FIGURE_ALT}"', self.markup)
-
-    soup = html.BeautifulSoup
-
-    def parse(markup: str, features: str | None = None):
-        return soup(markup, features=features) if "jp-Notebook" in markup else Page(markup)
-
-    html.BeautifulSoup = parse
-
-
-def _check_metadata_schema_once() -> None:
-    """Check each cell's nbgrader metadata against a validator built once per schema.
-    nbgrader calls ``jsonschema.validate`` for every cell, which first checks the schema
-    itself against the JSON Schema meta-schema and builds a new validator: about 0.1 s a
-    submission, for the same answer ``validate`` gives."""
-    import json
-
-    import jsonschema
-    from jsonschema.exceptions import best_match
-    from nbgrader.nbgraderformat import common
-
-    validators: dict = {}
-
-    class SchemaOnce:
-        ValidationError = jsonschema.ValidationError
-
-        @staticmethod
-        def validate(instance, schema):
-            key = json.dumps(schema, sort_keys=True)
-            if key not in validators:
-                cls = jsonschema.validators.validator_for(schema)
-                cls.check_schema(schema)
-                validators[key] = cls(schema)
-            error = best_match(validators[key].iter_errors(instance))
-            if error is not None:
-                raise error
-
-    common.jsonschema = SchemaOnce
-
-
 def serve() -> None:
     out = sys.stdout
     sys.stdout = sys.stderr  # nothing but results on the real stdout
     fast_imports()
     import nbgrader.apps  # noqa: F401  (the slow import, once)
     stamp_gradebooks_in_process()
-    for speedup in (_cache_templates, _alt_text_without_parsing, _check_metadata_schema_once):
+    for speedup in WORKER_PATCHES:
         try:
             speedup()
         except (ImportError, AttributeError):  # another nbconvert: the slow way
