@@ -481,3 +481,44 @@ def test_template_cache_keeps_pages_identical(monkeypatch):
     again, _ = first.from_notebook_node(nb)
     third, _ = HTMLExporter(template_name="classic").from_notebook_node(nb)
     assert before == again == third
+
+
+def test_replay_runs_cells_without_ipython_and_names_disagreements():
+    """The second pass: plain exec of every cell; a test that passed in the kernel but
+    fails here is a reason for review, one that failed in the kernel is not."""
+    from course.grading import replay
+
+    cells = [{"id": "a", "test": False, "source": "%matplotlib inline\nx = 2"},
+             {"id": "t1", "test": True, "source": "assert x == 2"},
+             {"id": "t2", "test": True, "source": "assert x == 3, 'x is not 3'"},
+             {"id": "t3", "test": True, "source": "get_ipython()"},
+             {"id": "a2", "test": False, "source": "raise SystemExit"},
+             {"id": "t4", "test": True, "source": "assert x == 2"}]
+    lines = []
+    replay.run(cells, 5, lambda v: lines.append(replay.VERDICT + json.dumps(v)))
+    out = "\n".join(lines)
+    assert [json.loads(ln[len(replay.VERDICT):])["ok"] for ln in lines] == \
+        [True, False, False, True]
+    kernel = {"t1": None, "t2": None, "t3": "NameError: x", "t4": None}
+    reasons = replay.disagreements(kernel, out)
+    assert len(reasons) == 1 and reasons[0].startswith("t2 passed in the notebook")
+    assert "x is not 3" in reasons[0]
+    assert "never reached it" in replay.disagreements({"t9": None}, out)[0]
+
+
+def test_replay_process_deletes_its_cells_and_keeps_its_channel(tmp_path):
+    import subprocess
+    import sys
+
+    from course.grading import replay
+
+    cells = tmp_path / "cells.json"
+    cells.write_text(json.dumps({"cell_seconds": 5, "cells": [
+        {"id": "a", "test": False, "source": f"import os\nseen = os.path.exists({str(cells)!r})\n"
+                                              "print('@@REPLAY {\"id\": \"t\", \"ok\": true}')"},
+        {"id": "t", "test": True, "source": "assert not seen"}]}))
+    done = subprocess.run([sys.executable, "-P", "-m", "course.grading.replay", "-f",
+                           str(cells)], capture_output=True, text=True, timeout=60)
+    verdicts = [json.loads(ln[len(replay.VERDICT):]) for ln in done.stdout.splitlines()]
+    assert verdicts == [{"id": "t", "ok": True, "error": None}, {"done": True}]
+    assert not cells.exists()

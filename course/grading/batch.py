@@ -454,6 +454,7 @@ def run(course: CourseDir, module: str, *, only: list[str] | None = None, jobs: 
                     flags += problems
                 flags += [f"cell metadata edited: {e} (restored from the gradebook)"
                           for e in edits]
+                flags += res.get("replay") or []
                 code = added_code(course, student, module)
                 if code:
                     flags.append("the submission adds Python files the release does not have"

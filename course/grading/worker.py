@@ -135,6 +135,7 @@ def run_job(job: dict) -> dict:
         (ag.get("error") or "") + "\n" + (ag.get("log") or ""))
     result["autograde_log"] = (ag.get("log") or "")[-4000:]
     if result["autograde_ok"]:
+        result["replay"] = replay_notebooks(job)
         fb = api.generate_feedback(job["module"], job["student"], force=True)
         result["feedback_ok"] = bool(fb.get("success"))
         result["feedback_error"] = "" if fb.get("success") else _tail(
@@ -152,6 +153,52 @@ def run_job(job: dict) -> dict:
     result["guards"] = guards
     result["seconds"] = round(time.monotonic() - started, 2)
     return result
+
+
+def replay_notebooks(job: dict) -> list[str]:
+    """Run each autograded notebook's code again in a plain Python (the second pass of
+    :mod:`course.grading.replay`), in the same sandbox; the tests whose verdicts disagree."""
+    import subprocess
+
+    import nbformat
+
+    from . import replay, sandbox
+
+    reasons = []
+    folder = Path(job["root"]) / "autograded" / job["student"] / job["module"]
+    for path in sorted(folder.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        kernel = replay.first_pass(nb)
+        if not any(v is None for v in kernel.values()):
+            continue  # no test passed: nothing a trick could have won
+        runtime = Path(job["runtime"]) / f"replay-{path.stem}"
+        runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cells = runtime / "cells.json"
+        cells.write_text(json.dumps({"cells": replay.cells_of(nb),
+                                     "cell_seconds": job["limits"]["cell_seconds"]}))
+        inner = [sys.executable, "-P", "-m", "course.grading.replay", "-f", str(cells)]
+        env = None
+        if job["sandbox"]:
+            cmd = [sys.executable, "-P", "-m", "course.grading.sandbox",
+                   "--limits", json.dumps(job["limits"]), "--runtime", str(runtime)]
+            if job.get("uid") is not None:
+                cmd += ["--uid", str(job["uid"])]
+            if job.get("font_cache"):
+                cmd += ["--font-cache", job["font_cache"]]
+            if job.get("release"):
+                cmd += ["--release", job["release"]]
+            cmd += ["--", *inner]
+        else:
+            cmd = inner
+            env = {**os.environ, "NBGRADER_EXECUTION": "autograde", "MPLBACKEND": "Agg"}
+        try:
+            done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True,
+                                  timeout=job["limits"]["wall_seconds"] + 60)
+            output = done.stdout
+        except subprocess.TimeoutExpired as exc:
+            output = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        reasons += replay.disagreements(kernel, output)
+    return reasons
 
 
 def serve() -> None:
