@@ -522,3 +522,15 @@ def test_replay_process_deletes_its_cells_and_keeps_its_channel(tmp_path):
     verdicts = [json.loads(ln[len(replay.VERDICT):]) for ln in done.stdout.splitlines()]
     assert verdicts == [{"id": "t", "ok": True, "error": None}, {"done": True}]
     assert not cells.exists()
+
+
+def test_replay_reports_a_patched_check_before_a_test():
+    from course.grading import replay
+
+    cells = [{"id": "a", "test": False,
+              "source": "from course import check\ncheck.close = lambda *a, **k: None"},
+             {"id": "t", "test": True, "source": "check.close(1, 2, what='x')"}]
+    lines = []
+    replay.run(cells, 5, lambda v: lines.append(replay.VERDICT + json.dumps(v)))
+    reasons = replay.disagreements({"t": None}, "\n".join(lines))
+    assert reasons == ["in the plain re-run, before t: course.check.close was replaced"]

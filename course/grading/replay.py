@@ -20,8 +20,10 @@ start; the cells' own output goes nowhere.
 
 Limits, honestly: this is still one process that runs the student's code. Code written
 against this module could forge its verdict line; and a change that makes a wrong answer
-pass in both passes (patching a library the tests compare against, say) is not caught
-here, only by the kernel's integrity checks where they watch that library.
+pass in both passes is caught only where it shows: this pass, like the kernel's integrity
+checks, compares the functions of ``math``, ``operator``, ``numpy``, ``numpy.testing``,
+``course.check`` and the comparison builtins before each test with the ones it started
+with; a library the tests compare against that is not in that list is not watched.
 """
 
 from __future__ import annotations
@@ -48,9 +50,37 @@ def _plain(source: str) -> str:
     return "\n".join(keep)
 
 
+WATCHED = ("math", "operator", "numpy", "numpy.testing", "course.check")
+BUILTINS = ("isinstance", "issubclass", "len", "abs", "all", "any", "sum", "min", "max",
+            "round", "sorted", "bool", "int", "float", "str", "repr", "type", "list", "tuple",
+            "dict", "set", "range", "zip", "map", "filter", "enumerate", "hasattr", "getattr",
+            "callable", "iter", "next", "AssertionError", "Exception", "BaseException")
+
+
+def _snapshot() -> dict:
+    """Every function of the modules tests compare with, and the comparison builtins."""
+    import importlib
+
+    seen = {}
+    for name in WATCHED:
+        mod = importlib.import_module(name)
+        for key, value in list(vars(mod).items()):
+            if not key.startswith("__") and callable(value):
+                seen[(name, key)] = (mod, value)
+    for key in BUILTINS:
+        seen[("builtins", key)] = (builtins, getattr(builtins, key))
+    return seen
+
+
+def _replaced(seen: dict) -> list[str]:
+    return sorted(f"{mod}.{key} was replaced" for (mod, key), (module, value) in seen.items()
+                  if getattr(module, key, None) is not value)
+
+
 def run(cells: list[dict], cell_seconds: int, write) -> None:
     """Execute ``cells`` ({"id", "test", "source"}) in order; write one verdict per test."""
     run_code, build = builtins.exec, builtins.compile
+    seen = _snapshot()
     namespace = {"__name__": "__main__", "__builtins__": builtins,
                  "display": lambda *args, **kwargs: None}
 
@@ -60,6 +90,7 @@ def run(cells: list[dict], cell_seconds: int, write) -> None:
     signal.signal(signal.SIGALRM, expire)
     for index, cell in enumerate(cells):
         error = None
+        tampered = _replaced(seen) if cell.get("test") else []
         try:
             signal.alarm(cell_seconds)
             try:
@@ -69,7 +100,10 @@ def run(cells: list[dict], cell_seconds: int, write) -> None:
         except BaseException as exc:  # noqa: BLE001  (SystemExit included: a verdict, not an exit)
             error = f"{type(exc).__name__}: {str(exc)[:300]}"
         if cell.get("test"):
-            write({"id": cell["id"], "ok": error is None, "error": error})
+            verdict = {"id": cell["id"], "ok": error is None, "error": error}
+            if tampered:
+                verdict["tampered"] = tampered
+            write(verdict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +167,10 @@ def disagreements(kernel: dict[str, str | None], output: str) -> list[str]:
             elif isinstance(item, dict) and "id" in item:
                 replay.setdefault(item["id"], item)
     reasons = []
+    tampered = sorted({t for v in replay.values() for t in v.get("tampered", [])})
+    if tampered:
+        first = next(k for k, v in replay.items() if v.get("tampered"))
+        reasons.append(f"in the plain re-run, before {first}: {'; '.join(tampered[:5])}")
     for test_id, error in kernel.items():
         if error is not None:
             continue  # failed in the kernel: the score already says so
