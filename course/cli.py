@@ -1,7 +1,7 @@
 """The ``safety-course`` command.
 
     safety-course release [--check] [--module M]   regenerate assignments/ from solutions/
-    safety-course check NOTEBOOK                    run your notebook, see each exercise
+    safety-course check [-q] NOTEBOOK               run your notebook, see each exercise
     safety-course grade [--module M] [--jobs N]     autograde submitted/ in a sandbox
     safety-course report [--module M]               cohort figure and CSVs in reports/
     safety-course demo                              grade a synthetic cohort in a temp dir
@@ -52,7 +52,7 @@ def cmd_check(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(selfcheck.report(items))
-    return 0 if all(ex.status == selfcheck.PASSED for ex in items) else 1
+    return 0 if all(ex.ok for ex in items) else 1
 
 
 def _print_results(results) -> None:
@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", help="the course directory (default: the one containing the "
                                     "working directory)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    # -q also after the command (`safety-course check -q NB`); SUPPRESS keeps a -q given
+    # before the command when none follows it
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                       help="no progress bars")
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("release", help="regenerate assignments/ from solutions/")
@@ -138,13 +143,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--module", action="append", help="only this module (repeatable)")
     r.set_defaults(func=cmd_release)
 
-    c = sub.add_parser("check", help="run your notebook and see each exercise's status")
+    c = sub.add_parser("check", parents=[quiet],
+                       help="run your notebook and see each exercise's status")
     c.add_argument("notebook", help="path to your .ipynb")
     c.set_defaults(func=cmd_check)
 
     jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else os.cpu_count() or 1)
-    g = sub.add_parser("grade", help="autograde every submission, write feedback and CSV")
+    g = sub.add_parser("grade", parents=[quiet],
+                       help="autograde every submission, write feedback and CSV")
     g.add_argument("--module", action="append", help="only this module (repeatable)")
     g.add_argument("--student", action="append", help="only this student (repeatable)")
     g.add_argument("--jobs", type=int, default=jobs, help=f"parallel workers (default {jobs})")
@@ -159,12 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "then runs with your rights")
     g.set_defaults(func=cmd_grade)
 
-    rp = sub.add_parser("report", help="cohort report: score distributions and statuses")
+    rp = sub.add_parser("report", parents=[quiet],
+                        help="cohort report: score distributions and statuses")
     rp.add_argument("--module", action="append", help="only this module (repeatable)")
     rp.add_argument("--out", type=Path, help="folder for the figure and CSVs (default reports/)")
     rp.set_defaults(func=cmd_report)
 
-    d = sub.add_parser("demo", help="grade a synthetic five-student cohort")
+    d = sub.add_parser("demo", parents=[quiet], help="grade a synthetic five-student cohort")
     d.add_argument("--module", default="m00-orientation")
     d.add_argument("--jobs", type=int, default=jobs)
     d.add_argument("--keep", type=Path, help="copy the demo course directory here")
