@@ -103,8 +103,9 @@ def numbers_in(text: str, given=()) -> list[Number]:
                 _YEAR.search(text[max(0, m.start() - 12):m.start()]):
             continue  # a citation year
         percent = unit.startswith(("%", "percent", "pp", "pt"))
-        if any(math.isclose(value, g) or (percent and math.isclose(value / 100, g))
-               for g in given_values):
+        # a percentage is given as a fraction (2% as 0.02), or as itself when it is >= 1
+        if any((math.isclose(value / 100, g) or (abs(g) >= 1 and math.isclose(value, g)))
+               if percent else math.isclose(value, g) for g in given_values):
             continue
         step = 0.5 * 10.0 ** -_decimals(num)
         out.append(Number(m.group(0).strip(), value, step, percent, m.start(), m.end()))

@@ -165,7 +165,7 @@ def test_regrade_leaves_no_stale_score_and_touches_nobody_else(corpus):
         course, MODULE, only=["honest-full", "honest-blank"], jobs=2, progress=False,
         limits=LIMITS)}
     assert again["honest-full"].status == autograde.FAILED
-    assert again["honest-blank"].score == 11
+    assert again["honest-blank"].score == float(_expected()["honest-full"]["score"])
     assert set(course.root.glob("gradebook.db.bak-*")) - backups, "no backup was made"
     assert grades({"honest-full", "honest-blank"}) == before
     assert not any(r[0] == "honest-full" for r in grades(set()))
@@ -191,3 +191,14 @@ def test_grading_refuses_without_a_sandbox(corpus, monkeypatch):
         autograde.grade(course, MODULE, only=["honest-exception"], progress=False)
     with pytest.raises(autograde.GradingRefused):
         batch.run(course, MODULE, only=["honest-exception"], progress=False)
+
+
+def test_outputs_are_capped_in_notebook_and_feedback(corpus):
+    course, results = corpus
+    assert results["honest-one-huge-line"].score == results["honest-full"].score
+    page = course.feedback / "honest-one-huge-line" / MODULE / f"{MODULE}.html"
+    graded = course.autograded / "honest-one-huge-line" / MODULE / f"{MODULE}.ipynb"
+    assert page.stat().st_size < 2_000_000 and graded.stat().st_size < 2_000_000
+    assert "more characters of this output were cut" in page.read_text()
+    assert "[stderr] debug: calling" in _output(course, "honest-stderr-debug",
+                                                "m00-risk-register-visible")

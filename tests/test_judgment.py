@@ -80,3 +80,8 @@ def test_untraced_numbers_and_missing_intervals_are_named():
         check.traced("0.5 and 0.7", namespace={"a": 0.5})
     with pytest.raises(ValueError):
         m.add("bad", float("nan"))
+
+
+def test_a_given_constant_hides_only_its_own_number():
+    assert [n.text for n in numbers_in("appetite 1%, measured 0.01%", given=[0.01])] == ["0.01%"]
+    assert numbers_in("a 50 ms budget, 95% of throughput", given=[50, 0.95]) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data.orientation import CATASTROPHIC, blocks_launch
 from . import COLORS, get_ax
 
 
@@ -11,7 +12,9 @@ def risk_matrix(register, *, bar: int | None = None, ax=None, title="Risk matrix
     """Plot risks on a likelihood-by-severity grid.
 
     register: list of dicts with ``hazard``, ``likelihood`` and ``severity`` (1-5).
-    bar: risks whose likelihood x severity reaches ``bar`` are drawn as launch blockers.
+    bar: risks whose likelihood x severity reaches ``bar``, and every risk of severity 5
+        whatever its likelihood, are drawn as launch blockers
+        (:func:`course.data.orientation.blocks_launch`).
     """
     ax = get_ax(ax)
     grid = np.outer(np.arange(1, 6), np.arange(1, 6))  # [severity, likelihood]
@@ -23,7 +26,7 @@ def risk_matrix(register, *, bar: int | None = None, ax=None, title="Risk matrix
         if str(r["hazard"]) not in names:
             names.append(str(r["hazard"]))
     for (lik, sev), names in cells.items():
-        blocker = bar is not None and lik * sev >= bar
+        blocker = bar is not None and blocks_launch({"likelihood": lik, "severity": sev}, bar)
         ax.scatter([lik], [sev], s=260 + 90 * (len(names) - 1), zorder=3,
                    color=COLORS["unsafe"] if blocker else COLORS["neutral"],
                    edgecolor="white", linewidth=1.5)
@@ -32,8 +35,11 @@ def risk_matrix(register, *, bar: int | None = None, ax=None, title="Risk matrix
                     fontweight="bold")
     if bar is not None:
         lik = np.linspace(0.5, 5.5, 200)
-        ax.plot(lik, bar / lik, color=COLORS["unsafe"], lw=1.5, ls="--",
-                label=f"launch bar: likelihood x severity >= {bar}")
+        ax.plot(lik, np.minimum(bar / lik, CATASTROPHIC - 0.5), color=COLORS["unsafe"],
+                lw=1.5, ls="--",
+                label=f"launch bar: likelihood x severity >= {bar}, or severity {CATASTROPHIC}")
+        ax.axhspan(CATASTROPHIC - 0.5, CATASTROPHIC + 0.5, color=COLORS["unsafe"], alpha=0.08,
+                   zorder=0)
         ax.legend(loc="lower left", fontsize=8)
     ax.set(xlim=(0.5, 5.5), ylim=(0.5, 5.5), xticks=range(1, 6), yticks=range(1, 6),
            xlabel="likelihood (1 rare ... 5 almost certain)",

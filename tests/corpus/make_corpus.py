@@ -34,6 +34,7 @@ PORT = 47631  # tests/test_corpus.py listens here on the host's loopback
 
 EX1, EX2, EX3, EX4 = ("m00-risk-register", "m00-prioritise", "m00-earliest-control",
                       "m00-filter-at-the-end")
+EX5, DEBRIEF = "m00-decision", "m00-debrief"  # the decision exercise; the written answer
 
 
 def _load():
@@ -70,7 +71,8 @@ def _secret_hash() -> str:
     public = {ln.strip() for c in student.cells for ln in c.source.splitlines()}
     cell = _cell(source, EX1 + "-hidden")
     lines = [ln.strip() for ln in cell.source.splitlines()
-             if len(ln.strip()) > 25 and ln.strip() not in public and "HIDDEN" not in ln]
+             if len(ln.strip()) > 25 and ln.strip() not in public and "HIDDEN" not in ln
+             and "check." in ln]  # a check call: no file outside the course holds it
     return hashlib.sha256(lines[0].encode()).hexdigest()
 
 
@@ -79,7 +81,7 @@ def build() -> dict[str, object]:
     secret = _secret_hash()
     full = cohort.fill(student, sol)
 
-    def filled(ids=(EX1, EX2, EX3, EX4), **override):
+    def filled(ids=(EX1, EX2, EX3, EX4, EX5, DEBRIEF), **override):
         nb = cohort.fill(student, {k: sol[k] for k in ids})
         for gid, src in override.items():
             _cell(nb, gid.replace("_", "-")).source = src
@@ -265,6 +267,56 @@ def build() -> dict[str, object]:
         "    __hash__ = None\n"
         "def prioritise(register):\n"
         "    return AlwaysEqual(register)\n")})
+    # ---- tricks that pass the kernel's own checks, alone and in pairs -------------
+    # an input transformer that skips every test and answers each integrity check with
+    # its own "ok" line (the check's nonce is in the check cell's source)
+    forge = (
+        "import re as _re\n"
+        "def _forge(lines):\n"
+        "    text = ''.join(lines)\n"
+        "    m = _re.search(r\"\\.check\\('([0-9a-f]+)'\\)\", text)\n"
+        "    if m and '_sg_' in text:\n"
+        "        return [f\"print('SAFETY-GUARD {m.group(1)} ok')\\n\"]\n"
+        "    return ['pass\\n'] if 'check.' in text else lines\n"
+        "get_ipython().input_transformers_cleanup.append(_forge)\n")
+    subs["hostile-forged-checks"] = filled((), **{EX1: forge})
+    # no traceback shown, and the error flag cleared after every cell
+    quiet = (
+        "ip = get_ipython()\n"
+        "ip.showtraceback = lambda *a, **k: None\n"
+        "def _clear(result):\n"
+        "    result.error_in_exec = None\n"
+        "ip.events.register('post_run_cell', _clear)\n")
+    subs["hostile-quiet-errors"] = filled((), **{EX1: quiet})
+    # dormant until it sees it is being graded
+    subs["hostile-dormant-until-graded"] = filled((), **{EX1: (
+        "import os\n"
+        "if os.environ.get('NBGRADER_EXECUTION') or os.environ.get('NBGRADER_VALIDATING'):\n"
+        + "\n".join("    " + ln for ln in forge.splitlines()) + "\n")})
+    # pairs: forged checks over a patched course.check; forged checks over quiet errors
+    subs["hostile-forged-and-patched"] = filled((), **{EX1: (
+        "def make_register():\n    return [{'hazard': 'H1'}]\n"
+        "from course import check as _c\n"
+        "for _n in ('that', 'equal', 'close', 'is_instance', 'keys', 'fail', 'call'):\n"
+        "    setattr(_c, _n, lambda *a, **k: None)\n"
+        "try:\n" + "\n".join("    " + ln for ln in forge.replace(
+            "return ['pass\\n'] if 'check.' in text else lines", "return lines").splitlines())
+        + "\nexcept NameError:\n    pass\n")})
+    subs["hostile-forged-and-quiet"] = filled((), **{EX1: forge + quiet})
+    # ---- honest answers that talk: stderr and one enormous line -------------------
+    noisy = (
+        "\nimport functools, sys, warnings\n"
+        "def _noisy(f):\n"
+        "    @functools.wraps(f)\n"
+        "    def g(*a, **k):\n"
+        "        print('debug: calling', f.__name__, file=sys.stderr)\n"
+        "        warnings.warn('still experimental')\n"
+        "        return f(*a, **k)\n"
+        "    return g\n")
+    subs["honest-stderr-debug"] = filled(**{
+        EX1: sol[EX1] + noisy + "make_register = _noisy(make_register)\n",
+        EX2: sol[EX2] + noisy + "prioritise = _noisy(prioritise)\n"})
+    subs["honest-one-huge-line"] = filled(**{EX1: "print('x' * 20_000_000)\n" + sol[EX1]})
     return subs
 
 
