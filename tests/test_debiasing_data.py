@@ -77,3 +77,26 @@ def test_nhefs_loads_offline():
     assert set(d["sex"]) == {"male", "female"} and set(d["race"]) == {"white", "black or other"}
     assert 0.18 < d["death"].mean() < 0.21
     assert 150 < (d["race"] == "black or other").sum() < 260
+
+
+def test_prediction_stream_recorded_labels():
+    true = prediction_stream(20, 1000, seed=11)
+    rec = prediction_stream(20, 1000, seed=11, underdiagnosis=(0.0, 0.4, 0.4), labels="recorded")
+    # the same patients and decisions; only the labels differ
+    for (yt, pt, gt), (yr, pr, gr) in zip(true, rec):
+        assert (pt == pr).all() and (gt == gr).all()
+        assert (yr <= yt).all()                                  # only under-recording
+        assert ((yr != yt) <= ((yt == 1) & (pt == 0))).all()     # only missed, unflagged sick
+    y, p, g = (np.concatenate([b[i] for b in true]) for i in range(3))
+    r = np.concatenate([b[0] for b in rec])
+    a_missed = (g == "A") & (y == 1) & (p == 0)
+    assert (r[a_missed] == 1).all()                              # group A is recorded correctly
+    b_missed = (g == "B") & (y == 1) & (p == 0)
+    assert abs((r[b_missed] == 0).mean() - 0.4) < 0.06
+    # recorded TPR of B looks higher than its true TPR
+    assert p[(g == "B") & (r == 1)].mean() > p[(g == "B") & (y == 1)].mean() + 0.04
+    # the default returns the truth, unchanged from before the option existed
+    again = prediction_stream(20, 1000, seed=11, underdiagnosis=0.4)
+    assert all((a[0] == b[0]).all() for a, b in zip(true, again))
+    with pytest.raises(ValueError):
+        prediction_stream(2, 10, seed=0, labels="guessed")

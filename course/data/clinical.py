@@ -166,7 +166,8 @@ def proxy_offsets(offset_a: float = 0.0, offset_b: float = -1.0) -> dict:
 def prediction_stream(n_batches: int = 60, batch_size: int = 400, *, seed=None,
                       groups: Sequence[str] = ("A", "B", "C"), shares=(0.6, 0.25, 0.15),
                       prevalence=0.3, tpr=0.8, fpr=0.1, drift_at: int | None = None,
-                      drift_group: str | None = None, drift_tpr: float | None = None):
+                      drift_group: str | None = None, drift_tpr: float | None = None,
+                      underdiagnosis=0.0, labels: str = "true"):
     """A stream of scored batches from a deployed model, for the disparity monitor.
 
     Each batch has ``batch_size`` patients; a patient's group is drawn from ``shares``, the
@@ -175,8 +176,16 @@ def prediction_stream(n_batches: int = 60, batch_size: int = 400, *, seed=None,
     ``drift_tpr`` (e.g. a new oximeter model on one ward). With ``drift_at=None`` every
     group has the same TPR and FPR throughout: any alarm is a false alarm.
 
+    ``labels="recorded"`` returns the outcome a hospital would record instead of the truth,
+    for the same patients and decisions (the same ``seed`` gives the same stream either
+    way): a sick patient the model flagged is tested and recorded as sick; a sick patient
+    it did not flag is recorded as healthy with probability ``underdiagnosis[g]`` (nobody
+    ordered the test; one number or one per group). Recorded labels make a group's missed
+    cases disappear from its positives, so its recorded TPR is higher than its true TPR.
+
     Returns a list of ``n_batches`` tuples ``(y_true, y_pred, groups)`` of numpy arrays of
-    length ``batch_size`` (int, int, str).
+    length ``batch_size`` (int, int, str); with ``labels="recorded"`` the first array is
+    the recorded outcome.
     """
     rng = make_rng(seed)
     groups = [str(g) for g in groups]
@@ -187,6 +196,12 @@ def prediction_stream(n_batches: int = 60, batch_size: int = 400, *, seed=None,
     fprs = _per_group(fpr, k, "fpr")
     if drift_at is not None and (drift_group not in groups or drift_tpr is None):
         raise ValueError("drift needs drift_group (one of groups) and drift_tpr")
+    under = _per_group(underdiagnosis, k, "underdiagnosis")
+    if labels not in ("true", "recorded"):
+        raise ValueError(f"labels must be 'true' or 'recorded', not {labels!r}")
+    # the recording draws come from a child generator, so the patients and decisions are
+    # the same whichever labels are returned
+    record_rng = rng.spawn(1)[0] if labels == "recorded" else None
     names = np.asarray(groups, dtype=object)
     out = []
     for b in range(n_batches):
@@ -196,7 +211,11 @@ def prediction_stream(n_batches: int = 60, batch_size: int = 400, *, seed=None,
         g = rng.choice(k, size=batch_size, p=shares / shares.sum())
         y = (rng.random(batch_size) < prev[g]).astype(int)
         p = np.where(y == 1, t[g], fprs[g])
-        out.append((y, (rng.random(batch_size) < p).astype(int), names[g].astype(str)))
+        pred = (rng.random(batch_size) < p).astype(int)
+        if record_rng is not None:
+            missed = (y == 1) & (pred == 0) & (record_rng.random(batch_size) < under[g])
+            y = np.where(missed, 0, y)
+        out.append((y, pred, names[g].astype(str)))
     return out
 
 

@@ -106,21 +106,35 @@ def need_by_risk(score, need, groups, *, bins: int = 10, ax=None,
     return ax
 
 
-def stage_summary(table: pd.DataFrame, *, ax=None, title="Debiasing in stages, against the truth"):
-    """Per-stage TPR of each group (bars) and overall accuracy (line, right axis).
+def stage_summary(table: pd.DataFrame, *, axes=None,
+                  title="Debiasing in stages, against the truth"):
+    """Per-stage TPR and FPR of each group (bars, values written on them) and accuracy.
 
-    table : DataFrame indexed by stage with one ``tpr_<group>`` column per group and an
-        ``accuracy`` column.
+    table : DataFrame indexed by stage with one ``tpr_<group>`` and one ``fpr_<group>``
+        column per group and an ``accuracy`` column. Both error rates are drawn: a stage
+        that raises one group's TPR usually raises its FPR too, and a figure of TPRs alone
+        hides that price. Returns the two axes (TPR, FPR).
     """
-    ax = get_ax(ax, figsize=(8, 4))
-    cols = [c for c in table.columns if c.startswith("tpr_")]
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(13, 4.2))
+    ax, ax_f = axes
     x = np.arange(len(table))
-    w = 0.8 / len(cols)
-    for i, c in enumerate(cols):
-        ax.bar(x + (i - (len(cols) - 1) / 2) * w, table[c], w, color=_color(i),
-               label=f"TPR, group {c[4:]}")
-    ax.set_xticks(x, list(table.index), rotation=12)
-    ax.set(ylabel="true positive rate (vs the truth)", ylim=(0, 1), title=title)
+    for a, kind, label in [(ax, "tpr", "true positive rate"), (ax_f, "fpr", "false positive rate")]:
+        cols = [c for c in table.columns if c.startswith(f"{kind}_")]
+        w = 0.8 / len(cols)
+        for i, c in enumerate(cols):
+            xs = x + (i - (len(cols) - 1) / 2) * w
+            a.bar(xs, table[c], w, color=_color(i), label=f"{kind.upper()}, group {c[4:]}")
+            for xi, v in zip(xs, table[c]):
+                a.annotate(f"{v:.2f}" if kind == "tpr" else f"{v:.3f}", (xi, v),
+                           xytext=(0, 2), textcoords="offset points", ha="center", fontsize=7)
+        a.set_xticks(x, list(table.index), rotation=15, ha="right")
+        a.set_ylabel(f"{label} (vs the truth)")
+    ax.set(ylim=(0, 1), title=title)
+    ax_f.set(ylim=(0, max(0.12, 1.25 * float(table.filter(like="fpr_").to_numpy().max()))),
+             title="... and what it cost: false positives per group")
     ax2 = ax.twinx()
     ax2.plot(x, table["accuracy"], "D--", color="black", label="accuracy (right)")
     ax2.set_ylim(0.5, 1)
@@ -129,6 +143,43 @@ def stage_summary(table: pd.DataFrame, *, ax=None, title="Debiasing in stages, a
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
     ax.legend(h1 + h2, l1 + l2, loc="lower left", fontsize=8)
+    ax_f.legend(loc="upper left", fontsize=8)
+    return ax, ax_f
+
+
+def options_map(options: pd.DataFrame, limits: dict, chosen: str | None = None, *, ax=None,
+                title="The options against the limits"):
+    """One row per option: the TPR gap with its 95% interval, and the limited metrics.
+
+    options : DataFrame indexed by option with ``accuracy``, ``tpr_gap``, ``tpr_gap_low``,
+        ``tpr_gap_high``, ``fpr_ref`` and ``load``. limits : dict with ``tpr_gap``,
+        ``fpr_ref`` and ``load``. An option that breaks a limit is drawn hollow and the
+        limits it breaks are written beside it; the chosen option is written in bold.
+    """
+    ax = get_ax(ax, figsize=(11, 0.5 * len(options) + 1.6))
+    names = list(options.index)
+    for i, name in enumerate(names):
+        r = options.loc[name]
+        broken = [k for k, col in (("gap", "tpr_gap_high"), ("fpr_ref", "fpr_ref"),
+                                   ("load", "load"))
+                  if float(r[col]) > limits["tpr_gap" if k == "gap" else k] + 1e-12]
+        c = COLORS["unsafe"] if broken else COLORS["safe"]
+        ax.errorbar(r["tpr_gap"], i, xerr=[[r["tpr_gap"] - r["tpr_gap_low"]],
+                                           [r["tpr_gap_high"] - r["tpr_gap"]]],
+                    fmt="o", color=c, mfc="white" if broken else c, ms=7, capsize=3, lw=1.5)
+        note = (f"accuracy {r['accuracy']:.4f}   FPR of A {r['fpr_ref']:.3f}   "
+                f"flags/1000 {r['load']:.0f}" + (f"   breaks: {', '.join(broken)}" if broken
+                                                   else ""))
+        ax.annotate(note, (1.02, i), xycoords=("axes fraction", "data"), va="center",
+                    fontsize=8, color=c, fontweight="bold" if name == chosen else "normal")
+    ax.axvline(limits["tpr_gap"], color=COLORS["unsafe"], ls="--", lw=1,
+               label=f"gap limit {limits['tpr_gap']:g}")
+    ax.axvline(0, color=COLORS["muted"], lw=0.8)
+    ax.set_yticks(range(len(names)), [f"{n}  <- shipped" if n == chosen else n for n in names])
+    ax.set_ylim(-0.6, len(names) - 0.4)
+    ax.invert_yaxis()
+    ax.set(xlabel="TPR gap A - B, with its 95% interval", title=title)
+    ax.legend(fontsize=8, loc="lower right")
     return ax
 
 
