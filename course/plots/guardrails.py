@@ -1,8 +1,10 @@
 """Figures for m01-defense-in-depth: designs compared on both axes, the threshold
 trade-off, and adversarial training over rounds.
 
-Every figure shows attack success (ASR) and false refusals (FRR) together: a guardrail
-reported on one axis only says nothing about its cost.
+Every figure shows attack success (ASR: the pipeline answered and the answer was unsafe)
+and false refusals (FRR) together: a guardrail reported on one axis only says nothing about
+its cost. The input gate's *miss rate* (harmful prompts it let through) is a different
+quantity and is named so.
 """
 
 from __future__ import annotations
@@ -134,21 +136,27 @@ def tradeoff(input_scores, output_scores, unsafe, harmful, *, t_out_values=(0.3,
 
 
 def rounds(history, *, budget=None, ax=None, title="Adversarial training, round by round"):
-    """ASR and FRR on the held-out evaluation set after each round.
+    """The input gate's miss rate and FRR on the evaluation set after each round.
 
-    history: list of dicts with ``round``, ``asr``, ``frr``. Returns the axes.
+    history: list of dicts with ``round``, ``miss_rate`` (share of harmful evaluation prompts
+    the gate let through: the gate's miss rate, not the pipeline's attack success) and
+    ``frr``; an optional ``miss_rate_seen`` (the same gate on templates it trained or was
+    red-teamed on) is drawn dashed. Returns the axes.
     """
     ax = get_ax(ax)
     r = [h["round"] for h in history]
-    ax.plot(r, [h["asr"] for h in history], "o-", color=COLORS["unsafe"], lw=2,
-            label="attack success (input gate)")
+    ax.plot(r, [h["miss_rate"] for h in history], "o-", color=COLORS["unsafe"], lw=2,
+            label="input gate miss rate, held-out templates")
+    if all("miss_rate_seen" in h for h in history):
+        ax.plot(r, [h["miss_rate_seen"] for h in history], "o--", color=COLORS["unsafe"],
+                lw=1.2, alpha=0.6, mfc="white", label="miss rate, seen templates (memory)")
     ax.plot(r, [h["frr"] for h in history], "s-", color=COLORS["neutral"], lw=2,
             label="false refusals")
     if budget is not None:
         ax.axhline(budget, color=COLORS["neutral"], ls="--", lw=1,
                    label=f"false-refusal budget {budget:.0%}")
     for h in history:
-        ax.annotate(f"{h['asr']:.1%}", (h["round"], h["asr"]), xytext=(0, 7),
+        ax.annotate(f"{h['miss_rate']:.1%}", (h["round"], h["miss_rate"]), xytext=(0, 7),
                     textcoords="offset points", ha="center", fontsize=8,
                     color=COLORS["unsafe"])
     ax.set(xlabel="round (0 = before adversarial training)", ylabel="rate on held-out prompts",
