@@ -22,11 +22,15 @@ def test_seeded_and_fresh(data):
 def test_columns_and_ids(data):
     f = data.frame
     assert list(data.public.columns) == ["record_id", "vendor", "batch", "text", "label",
-                                         "transforms", "labeller_seconds"]
+                                         "transforms", "labeller_seconds", "labeller"]
     assert f["record_id"].is_unique
     assert f.groupby(["vendor", "batch"]).ngroups == 20
     assert set(f["label"]) <= {0, 1}
     assert (f["labeller_seconds"] > 0).all()
+    # each vendor's labellers are its own, and the busiest stands behind many records
+    assert (f["labeller"].str.split("-w").str[0] == f["vendor"]).all()
+    busiest = f.groupby("labeller").size().max()
+    assert busiest > 100 and f.groupby("vendor")["labeller"].nunique().eq(6).all()
 
 
 def test_poison_only_where_planted(data):

@@ -20,8 +20,12 @@ its mechanism is simple enough to reason about:
   ``true_label``, ``flipped`` and ``triggered``, for grading only.
 
 The learner sees ``record_id``, ``vendor``, ``batch``, ``text``, ``label``,
-``transforms`` and ``labeller_seconds`` (seconds a labeller spent on the record, a
-worker statistic whose per-vendor release m02 protects with differential privacy).
+``transforms``, ``labeller_seconds`` (seconds a labeller spent on the record, a worker
+statistic whose per-vendor release m02 protects with differential privacy) and
+``labeller`` (who labelled it: each vendor has ``n_labellers`` workers, and the workload
+is skewed, the k-th busiest labeller doing a share proportional to 1/k, so one person can
+stand behind hundreds of records). Labellers are drawn after everything else, from the
+same generator, so the other columns do not depend on them.
 
     >>> data = make_vendor_data(seed=1)
     >>> data.frame.columns.tolist()[:6]
@@ -78,9 +82,9 @@ class VendorData:
 
     frame: pandas.DataFrame, one row per record, columns ``record_id`` (str), ``vendor``
         (str), ``batch`` (int), ``text`` (str), ``label`` (int, as delivered),
-        ``transforms`` (tuple of str), ``labeller_seconds`` (float), and the ground truth
-        ``true_label`` (int), ``flipped`` (bool: label != true_label) and ``triggered``
-        (bool: the trigger was inserted).
+        ``transforms`` (tuple of str), ``labeller_seconds`` (float), ``labeller`` (str),
+        and the ground truth ``true_label`` (int), ``flipped`` (bool: label != true_label)
+        and ``triggered`` (bool: the trigger was inserted).
     trigger: the backdoor token.
     poisoned_vendor, poisoned_batch: where the poison sits (``None`` for clean data).
     """
@@ -139,13 +143,15 @@ def make_vendor_data(seed=COURSE_SEED, *, vendors=VENDORS, n_batches: int = 4,
                      batch_size: tuple[int, int] = (170, 230), unsafe_share: float = 0.4,
                      poisoned_vendor: str | None = "cobalt", poisoned_batch: int = 2,
                      trigger: str = "cf", backdoor_rate: float = 0.5,
-                     flip_rate: float = 0.3, poisoned_batch_size: int = 200) -> VendorData:
+                     flip_rate: float = 0.3, poisoned_batch_size: int = 200,
+                     n_labellers: int = 6) -> VendorData:
     """Records from ``vendors``, delivered in ``n_batches`` batches each, one batch poisoned.
 
     seed: int or numpy Generator. batch_size: (low, high) range of clean batch sizes.
     poisoned_vendor: the vendor whose batch ``poisoned_batch`` is poisoned, or ``None``
         for clean data. backdoor_rate, flip_rate: shares of that batch's unsafe records that
         get the trigger and a safe label, and a safe label only (see the module docstring).
+    n_labellers: workers per vendor (ids ``"<vendor>-w<k>"``, w0 the busiest).
     Returns a :class:`VendorData`; record ids read ``"<vendor>-b<batch>-<number>"``.
     """
     rng = make_rng(seed)
@@ -184,6 +190,9 @@ def make_vendor_data(seed=COURSE_SEED, *, vendors=VENDORS, n_batches: int = 4,
     frame = pd.DataFrame(rows, columns=["record_id", "vendor", "batch", "text", "label",
                                         "transforms", "labeller_seconds", "true_label",
                                         "flipped", "triggered"])
+    weights = 1.0 / np.arange(1, n_labellers + 1)
+    worker = rng.choice(n_labellers, size=len(frame), p=weights / weights.sum())
+    frame.insert(7, "labeller", [f"{v}-w{k}" for v, k in zip(frame["vendor"], worker)])
     return VendorData(frame, trigger, poisoned_vendor,
                       poisoned_batch if poisoned_vendor is not None else None)
 

@@ -135,3 +135,54 @@ def sweep_panels(sweep, *, rate=None, threshold=None, axes=None):
                 title="False positives")
     axes[0].legend(fontsize=7, loc="upper left")
     return axes
+
+
+def dp_shift(table, *, ax=None, title="Shift test on DP-released batch counts"):
+    """Detection and false-alarm shares of the shift test against epsilon.
+
+    table: pandas.DataFrame indexed by epsilon with two columns: the share of releases in
+        which the poisoned batch was flagged, and the share with at least one clean batch
+        flagged (a false alarm).
+    """
+    ax = get_ax(ax, figsize=(6, 3.6))
+    eps = table.index.to_numpy(float)
+    found, alarms = (table.iloc[:, i].to_numpy(float) for i in (0, 1))
+    ax.plot(eps, found, "o-", color=COLORS["safe"], label=str(table.columns[0]))
+    ax.plot(eps, alarms, "s--", color=COLORS["unsafe"], label=str(table.columns[1]))
+    ax.set(xscale="log", xlabel="epsilon per release of all batch counts",
+           ylabel="share of releases", ylim=(-0.03, 1.05), title=title)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def decision_options(situation, decision=None, *, ax=None,
+                     title="Tonight's options against the release rule"):
+    """Data removed against attack success (point and 95% upper end), per option.
+
+    situation: the decision exercise's dict (``options``, ``asr_ceiling``, ``acc_floor``,
+        ``alpha``). decision: a :class:`course.judgment.Decision` to highlight, or None.
+    Green options meet the whole rule; hollow ones break the accuracy floor or the
+    evidence rule; the chosen one is ringed.
+    """
+    ax = get_ax(ax, figsize=(7.5, 4))
+    for j, (name, o) in enumerate(sorted(situation["options"].items(),
+                                         key=lambda kv: kv[1]["removed"])):
+        ok_other = o["clean_acc"] >= situation["acc_floor"] and o["p_holm"] <= situation["alpha"]
+        meets = ok_other and o["asr_high"] <= situation["asr_ceiling"]
+        color = COLORS["safe"] if meets else COLORS["unsafe"]
+        ax.errorbar(o["removed"], o["asr"], yerr=[[0], [o["asr_high"] - o["asr"]]], fmt="o",
+                    color=color, mfc=color if ok_other else "white", capsize=3)
+        chosen = decision is not None and decision.option == name
+        if chosen:
+            ax.plot(o["removed"], o["asr"], "o", ms=16, mfc="none", mec=COLORS["neutral"])
+        ax.annotate(name, (o["removed"], o["asr"]), xytext=(6, 10 if j % 2 else -14),
+                    textcoords="offset points", fontsize=8,
+                    fontweight="bold" if chosen else "normal")
+    ax.axhline(situation["asr_ceiling"], color=COLORS["warn"], ls="--", lw=1.2,
+               label=f"attack ceiling {situation['asr_ceiling']:.0%}")
+    ax.set(yscale="log", ylim=(0.03, 1.5), xlabel="share of training records removed",
+           ylabel="backdoor attack success\n(bar: to the 95% upper end)",
+           title=title if decision is None else f"{title}: {decision.option}")
+    ax.set_xlim(-0.01, max(o["removed"] for o in situation["options"].values()) * 1.35 + 0.01)
+    ax.legend(fontsize=8, loc="upper right")
+    return ax
