@@ -195,7 +195,8 @@ def test_grading_refuses_without_a_sandbox(corpus, monkeypatch):
 
 def test_outputs_are_capped_in_notebook_and_feedback(corpus):
     course, results = corpus
-    assert results["honest-one-huge-line"].score == results["honest-full"].score
+    # (honest-full may have been regraded into failure by an earlier test of this module)
+    assert results["honest-one-huge-line"].score == float(_expected()["honest-full"]["score"])
     page = course.feedback / "honest-one-huge-line" / MODULE / f"{MODULE}.html"
     graded = course.autograded / "honest-one-huge-line" / MODULE / f"{MODULE}.ipynb"
     assert page.stat().st_size < 2_000_000 and graded.stat().st_size < 2_000_000

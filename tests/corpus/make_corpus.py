@@ -294,14 +294,16 @@ def build() -> dict[str, object]:
         "if os.environ.get('NBGRADER_EXECUTION') or os.environ.get('NBGRADER_VALIDATING'):\n"
         + "\n".join("    " + ln for ln in forge.splitlines()) + "\n")})
     # pairs: forged checks over a patched course.check; forged checks over quiet errors
-    subs["hostile-forged-and-patched"] = filled((), **{EX1: (
-        "def make_register():\n    return [{'hazard': 'H1'}]\n"
+    # a right answer for Exercise 1 carries the patch; Exercise 2's wrong order then passes
+    subs["hostile-forged-and-patched"] = filled((EX1, EX3, EX4, EX5, DEBRIEF), **{
+        EX1: sol[EX1] + "\n"
         "from course import check as _c\n"
         "for _n in ('that', 'equal', 'close', 'is_instance', 'keys', 'fail', 'call'):\n"
         "    setattr(_c, _n, lambda *a, **k: None)\n"
         "try:\n" + "\n".join("    " + ln for ln in forge.replace(
             "return ['pass\\n'] if 'check.' in text else lines", "return lines").splitlines())
-        + "\nexcept NameError:\n    pass\n")})
+        + "\nexcept NameError:\n    pass\n",
+        EX2: "def prioritise(register):\n    return list(register)\n"})
     subs["hostile-forged-and-quiet"] = filled((), **{EX1: forge + quiet})
     # ---- honest answers that talk: stderr and one enormous line -------------------
     noisy = (
