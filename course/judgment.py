@@ -236,10 +236,6 @@ def problems(decision, options, constraints, objective: Objective, *,
     out = []
     choice = decision.option
 
-    by_name = {}
-    for c in constraints:
-        for n in c.names():
-            by_name.setdefault(n, c)
     binding = decision.binding.lower()
 
     if not ok:
@@ -299,7 +295,7 @@ def problems(decision, options, constraints, objective: Objective, *,
                        f"binds: say {NO_BINDING!r}, not {decision.binding!r}")
 
     named = {objective.metric} | {c.metric for c in binds
-                                  if {decision.binding.lower()} & c.names()}
+                                  if {binding} & c.names()}
     for m in sorted(named):
         if m not in decision.evidence:
             out.append(f"the evidence should cite {m!r}")

@@ -162,7 +162,7 @@ def replay_notebooks(job: dict) -> list[str]:
 
     import nbformat
 
-    from . import replay, sandbox
+    from . import replay
 
     reasons = []
     folder = Path(job["root"]) / "autograded" / job["student"] / job["module"]
