@@ -92,12 +92,13 @@ def pareto(table, front=(), *, chosen=None, max_p95=50.0, min_throughput=0.95,
 
 
 def explorer_panels(table, *, budget_ms, axes=None, chosen=None):
-    """Two panels for the explorer: unsafe outputs and throughput at peak per configuration,
-    configurations over the latency budget greyed out."""
+    """Three panels for the explorer, one bar per configuration: unsafe outputs delivered,
+    throughput kept at peak, and the p95 overhead bound against the latency budget (a line);
+    configurations over the budget are greyed out in all three."""
     import matplotlib.pyplot as plt
 
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+        _, axes = plt.subplots(1, 3, figsize=(12, 3.6), sharey=True)
     t = table.sort_values("unsafe_delivered")
     inside = t["p95_ms_high"] <= budget_ms
     colours = [COLORS["safe"] if i else COLORS["muted"] for i in inside]
@@ -107,10 +108,13 @@ def explorer_panels(table, *, budget_ms, axes=None, chosen=None):
     axes[0].set(xlabel="unsafe outputs delivered", title="Safety (grey: over budget)")
     axes[1].barh(y, t["throughput_peak"], color=colours)
     axes[1].axvline(0.95, color=COLORS["unsafe"], ls="--", lw=1)
-    axes[1].set_yticks(y, [f"p95 {v:.0f} ms" for v in t["p95_ms_high"]], fontsize=7)
     axes[1].set(xlabel="throughput kept at peak", xlim=(0.8, 1.02), title="Capacity")
+    axes[2].barh(y, t["p95_ms_high"], color=colours)
+    axes[2].axvline(budget_ms, color=COLORS["unsafe"], ls="--", lw=1)
+    axes[2].set(xlabel="p95 overhead, upper bound (ms)",
+                xlim=(0, max(float(t["p95_ms_high"].max()), budget_ms) * 1.1),
+                title=f"Latency (budget {budget_ms:.0f} ms)")
     if chosen is not None and chosen in t.index:
         k = list(t.index).index(chosen)
-        for a in axes:
-            a.get_yticklabels()[k].set_fontweight("bold")
+        axes[0].get_yticklabels()[k].set_fontweight("bold")
     return axes
