@@ -30,9 +30,7 @@ import json
 import os
 import pwd
 import re
-import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -42,16 +40,14 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-SETUP = REPO / "deploy" / "jupyterhub" / "setup.sh"
+from .localhub import Hub, free_ports, ours, remove_users, setup_command, uid_of, user_pids
+
 MODULE = "m00-orientation"
 COURSE_ID = "safety-first-ml"   # course/grading/nbconfig.py COURSE_ID (checked below)
 PREFIX = "hubtest-"
 INSTRUCTOR, GRADER = f"{PREFIX}instructor", f"{PREFIX}grader"
 FULL, PARTIAL = f"{PREFIX}student1", f"{PREFIX}student2"
 STAFF_GROUP = f"{PREFIX}staff"
-MARKER = "safety-first-ml hub user (deploy/jupyterhub/setup.sh)"
-SOFTWARE = Path(os.environ.get("SFML_HUB_SOFTWARE", "/opt/safety-first-ml-hub"))
 SKIP_REASON = ("hub end-to-end test skipped: {problem}; run it as root on a machine with npm "
                "(`sudo .venv/bin/python -m pytest tests/hub`)")
 
@@ -68,8 +64,6 @@ _problem = prerequisites_problem()
 if _problem and not os.environ.get("CI"):
     pytest.skip(SKIP_REASON.format(problem=_problem), allow_module_level=True)
 
-import requests  # noqa: E402  (after the skip: a skipped run imports nothing more)
-
 
 # ------------------------------------------------------------------ helpers
 
@@ -84,103 +78,17 @@ class Clock:
         return took
 
 
-def free_ports(n: int) -> list[int]:
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
-
-
-def user_exists(name: str) -> bool:
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
-
-
-def ours(name: str) -> bool:
-    try:
-        return pwd.getpwnam(name).pw_gecos == MARKER
-    except KeyError:
-        return False
-
-
-def user_pids(name: str) -> list[int]:
-    try:
-        uid = pwd.getpwnam(name).pw_uid
-    except KeyError:
-        return []
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except FileNotFoundError:
-                pass
-    return pids
-
-
-def remove_users(names, group: str) -> None:
-    """Delete the test's users (only those setup.sh marked) and their processes."""
-    for name in names:
-        if not ours(name):
-            continue
-        for pid in user_pids(name):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        subprocess.run(["userdel", name], capture_output=True)
-        subprocess.run(["groupdel", name], capture_output=True)
-    subprocess.run(["groupdel", group], capture_output=True)
-
-
-class Hub:
-    """The hub's REST API and its users' servers, through the proxy on 127.0.0.1."""
-
-    def __init__(self, port: int, admin_token: str):
-        self.url = f"http://127.0.0.1:{port}"
-        self.admin = admin_token
-        self.tokens: dict[str, str] = {}
-
-    def api(self, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
-        headers = {"Authorization": f"token {token or self.admin}"}
-        return requests.request(method, f"{self.url}/hub/api{path}", headers=headers,
-                                timeout=60, allow_redirects=False, **kw)
-
-    def server(self, method: str, user: str, path: str, as_user: str | None = None,
-               **kw) -> requests.Response:
-        """A request to ``user``'s server with ``as_user``'s token (default: their own)."""
-        token = self.tokens[as_user or user]
-        return requests.request(method, f"{self.url}/user/{user}/{path.lstrip('/')}",
-                                headers={"Authorization": f"token {token}"}, timeout=300,
-                                allow_redirects=False, **kw)
-
-    def token_for(self, user: str) -> str:
-        r = self.api("POST", f"/users/{user}/tokens",
-                     json={"note": "end-to-end test", "expires_in": 3600})
-        assert r.status_code == 201, r.text
-        self.tokens[user] = r.json()["token"]
-        return self.tokens[user]
-
-    def wait_ready(self, users, timeout=180) -> None:
-        deadline = time.monotonic() + timeout
-        waiting = set(users)
-        while waiting and time.monotonic() < deadline:
-            for user in list(waiting):
-                model = self.api("GET", f"/users/{user}").json()
-                server = model.get("servers", {}).get("")
-                if server and server.get("ready"):
-                    waiting.discard(user)
-            time.sleep(0.5)
-        assert not waiting, f"servers not ready after {timeout} s: {sorted(waiting)}"
+def wait_ready(hub: Hub, users, timeout=180) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = set(users)
+    while waiting and time.monotonic() < deadline:
+        for user in list(waiting):
+            model = hub.api("GET", f"/users/{user}").json()
+            server = model.get("servers", {}).get("")
+            if server and server.get("ready"):
+                waiting.discard(user)
+        time.sleep(0.5)
+    assert not waiting, f"servers not ready after {timeout} s: {sorted(waiting)}"
 
 
 def lab_disabled_extensions(page: str) -> set[str]:
@@ -222,7 +130,7 @@ def test_cohort_round_on_jupyterhub(request):
     clock = Clock()
     request.config._hub_timings = clock.rows
     users = [INSTRUCTOR, GRADER, FULL, PARTIAL]
-    clash = [u for u in users if user_exists(u) and not ours(u)]
+    clash = [u for u in users if uid_of(u) is not None and not ours(u)]
     assert not clash, f"users the test would create already exist (not made by setup.sh): {clash}"
     remove_users(users, STAFF_GROUP)   # what a killed earlier run left
 
@@ -230,16 +138,13 @@ def test_cohort_round_on_jupyterhub(request):
     tmp.chmod(0o755)
     prefix, homes = tmp / "srv", tmp / "home"
     port, hub_port, proxy_port = free_ports(3)
-    hub_proc = None
+    hub = None
     hub_log = tmp / "hub.log"
     try:
         # ---------------------------------------------------------- setup.sh
         t = time.monotonic()
         proc = subprocess.run(
-            ["bash", str(SETUP), "--prefix", str(prefix), "--software", str(SOFTWARE),
-             "--home-base", str(homes), "--user-prefix", PREFIX, "--staff-group", STAFF_GROUP,
-             "--port", str(port), "--hub-port", str(hub_port),
-             "--proxy-api-port", str(proxy_port)],
+            setup_command(prefix, homes, PREFIX, STAFF_GROUP, [port, hub_port, proxy_port]),
             capture_output=True, text=True, timeout=1800, stdin=subprocess.DEVNULL)
         assert proc.returncode == 0, f"setup.sh failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         clock.lap("setup.sh (software cached)" if "single-user environment" not in proc.stdout
@@ -275,25 +180,9 @@ def test_cohort_round_on_jupyterhub(request):
             return run_as(user, cmd, str(path), cwd=Path("/")).returncode == 0
 
         # ---------------------------------------------------------- the hub starts
-        admin_token = secrets.token_hex(32)
         t = time.monotonic()
-        with open(hub_log, "w") as log:
-            hub_proc = subprocess.Popen(
-                [str(prefix / "hub" / "run.sh")], stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
-                env={**{k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
-                     "SFML_HUB_ADMIN_TOKEN": admin_token})
-        hub = Hub(port, admin_token)
-        deadline = time.monotonic() + 90
-        while True:
-            assert hub_proc.poll() is None, f"the hub exited:\n{hub_log.read_text()[-3000:]}"
-            try:
-                if hub.api("GET", "/").status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, f"no hub after 90 s:\n{hub_log.read_text()[-3000:]}"
-            time.sleep(0.3)
+        hub = Hub(prefix, port, hub_log)
+        hub.start(timeout=90)
         clock.lap("hub start (to its API answering through the proxy)", t)
         listening = subprocess.run(["ss", "-Hltnp"], capture_output=True, text=True).stdout
         for p in (port, hub_port, proxy_port):
@@ -306,14 +195,14 @@ def test_cohort_round_on_jupyterhub(request):
         assert sorted(staff["users"]) == sorted([INSTRUCTOR, GRADER])
         assert sorted(students["users"]) == sorted([FULL, PARTIAL])
         for u in (INSTRUCTOR, FULL, PARTIAL):
-            hub.token_for(u)
+            hub.token_for(u, "end-to-end test")
 
         # ---------------------------------------------------------- servers, per role
         t = time.monotonic()
         for u in (INSTRUCTOR, FULL, PARTIAL):   # each user starts their own server
             r = hub.api("POST", f"/users/{u}/server", token=hub.tokens[u])
             assert r.status_code in (201, 202), (u, r.status_code, r.text)
-        hub.wait_ready([INSTRUCTOR, FULL, PARTIAL])
+        wait_ready(hub, [INSTRUCTOR, FULL, PARTIAL])
         clock.lap("3 single-user servers started at once", t)
 
         for s in (FULL, PARTIAL):
@@ -467,8 +356,7 @@ def test_cohort_round_on_jupyterhub(request):
 
         # ---------------------------------------------------------- the hub stops
         t = time.monotonic()
-        hub_proc.send_signal(signal.SIGTERM)
-        code = hub_proc.wait(timeout=90)
+        code = hub.stop()
         clock.lap("hub stop (SIGTERM, servers and proxy with it)", t)
         assert code == 0, f"the hub exited with {code}:\n{hub_log.read_text()[-3000:]}"
         time.sleep(0.5)
@@ -477,14 +365,9 @@ def test_cohort_round_on_jupyterhub(request):
         for p in (port, proxy_port, hub_port):
             with socket.socket() as sock:
                 assert sock.connect_ex(("127.0.0.1", p)) != 0, f"port {p} still open"
-        hub_proc = None
     finally:
-        if hub_proc is not None and hub_proc.poll() is None:
-            os.killpg(hub_proc.pid, signal.SIGTERM)
-            try:
-                hub_proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(hub_proc.pid, signal.SIGKILL)
+        if hub is not None:
+            hub.kill()
         if os.environ.get("SFML_HUB_KEEP"):
             print(f"kept {tmp} (hub log: {hub_log})", file=sys.stderr)
         else:
@@ -492,5 +375,5 @@ def test_cohort_round_on_jupyterhub(request):
             shutil.rmtree(tmp, ignore_errors=True)
     clock.lap("total", clock.t0)
     if not os.environ.get("SFML_HUB_KEEP"):
-        assert not any(user_exists(u) for u in users)
+        assert not any(uid_of(u) is not None for u in users)
         assert not tmp.exists()
