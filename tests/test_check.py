@@ -344,7 +344,7 @@ def test_ipython_tracebacks_show_the_learners_line_not_course_check():
     import nbformat
     from nbclient import NotebookClient
 
-    from tests.conftest import REPO
+    from conftest import REPO
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s)
                                          for s in TRACEBACK_NOTEBOOK])
